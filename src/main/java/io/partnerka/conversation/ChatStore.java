@@ -1,0 +1,78 @@
+package io.partnerka.conversation;
+
+import java.sql.Timestamp;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Reads and writes chat rows; {@link #lock} serialises all work on one chat, across instances too. */
+@Repository
+class ChatStore {
+
+    private static final TypeReference<LinkedHashMap<String, String>> DRAFT = new TypeReference<>() {
+    };
+    private final JdbcClient jdbc;
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    ChatStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Locks the chat's row for this transaction, creating it first if this is someone new. */
+    ChatRecord lock(long chatId, long userId, String language) {
+        int inserted = jdbc.sql("INSERT INTO chat (chat_id, user_id, language) VALUES (?, ?, ?) ON CONFLICT (chat_id) DO NOTHING")
+                .params(chatId, userId, language).update();
+        ChatRecord chat = jdbc.sql("SELECT * FROM chat WHERE chat_id = ? FOR UPDATE").param(chatId)
+                .query((rs, n) -> {
+                    ChatRecord c = new ChatRecord(rs.getLong("chat_id"), rs.getLong("user_id"));
+                    c.firstName = rs.getString("first_name");
+                    c.username = rs.getString("username");
+                    c.language = rs.getString("language");
+                    c.languageChosen = rs.getBoolean("language_chosen");
+                    c.unreachable = rs.getBoolean("unreachable");
+                    c.flow = rs.getString("flow");
+                    c.step = rs.getString("step");
+                    String d = rs.getString("draft");
+                    c.draft = d == null ? new LinkedHashMap<>() : json.readValue(d, DRAFT);
+                    c.version = rs.getInt("version");
+                    Timestamp t = rs.getTimestamp("flow_updated_at");
+                    c.flowUpdatedAt = t == null ? null : t.toInstant();
+                    return c;
+                }).single();
+        chat.created = inserted == 1;
+        return chat;
+    }
+
+    void save(ChatRecord c) {
+        jdbc.sql("""
+                        UPDATE chat SET first_name = ?, username = ?, language = ?, language_chosen = ?, unreachable = ?,
+                               flow = ?, step = ?, draft = ?::jsonb, version = ?, flow_updated_at = ?, last_seen_at = now()
+                        WHERE chat_id = ?""")
+                .params(c.firstName, c.username, c.language, c.languageChosen, c.unreachable, c.flow, c.step,
+                        c.flow == null ? null : json.writeValueAsString(c.draft), c.version,
+                        c.flowUpdatedAt == null ? null : Timestamp.from(c.flowUpdatedAt), c.chatId)
+                .update();
+    }
+
+    Optional<String> language(long chatId) {
+        return jdbc.sql("SELECT language FROM chat WHERE chat_id = ?").param(chatId).query(String.class).optional();
+    }
+
+    boolean isUnreachable(long chatId) {
+        return jdbc.sql("SELECT unreachable FROM chat WHERE chat_id = ?").param(chatId).query(Boolean.class)
+                .optional().orElse(false);
+    }
+
+    void markUnreachable(long chatId) {
+        jdbc.sql("UPDATE chat SET unreachable = TRUE WHERE chat_id = ?").param(chatId).update();
+    }
+
+    Map<String, Object> profile(long chatId) {
+        return jdbc.sql("SELECT first_name, username, language FROM chat WHERE chat_id = ?").param(chatId)
+                .query().singleRow();
+    }
+}

@@ -1,0 +1,414 @@
+package io.partnerka.conversation;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Turns one inbound into state changes and replies, in one transaction: global commands first (/start /menu
+ * /cancel /help /language), then commands, menu buttons and inline buttons of features, then the chat's active
+ * flow, else the menu. Anything that fails rolls back as a whole and the person is told, in their language.
+ */
+@Service
+public class ConversationEngine {
+
+    private static final Logger log = LoggerFactory.getLogger(ConversationEngine.class);
+    static final String FLOW_PREFIX = "f";
+    static final String LANGUAGE_PREFIX = "lang";
+
+    private final ChatStore store;
+    private final Outbox outbox;
+    private final Messages messages;
+    private final CallbackCodec codec;
+    private final Roles roles;
+    private final TransactionTemplate tx;
+    private final Map<String, FlowDefinition<?>> flows = new HashMap<>();
+    private final Map<String, String> flowByCommand = new HashMap<>();
+    private final Map<String, String> flowByMenuKey = new HashMap<>();
+    private final Map<String, ChatAction> actionByCommand = new HashMap<>();
+    private final Map<String, ChatAction> actionByMenuKey = new HashMap<>();
+    private final Map<String, ChatAction> actionByPrefix = new HashMap<>();
+    private final List<MenuContributor> menus;
+    private final Duration draftTtl;
+    private final JsonMapper json = JsonMapper.builder()
+            .disable(tools.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+    ConversationEngine(ChatStore store, Outbox outbox, Messages messages, CallbackCodec codec, Roles roles,
+                       PlatformTransactionManager transactions, List<Flow> flows, List<ChatAction> actions,
+                       List<MenuContributor> menus, @Value("${partnerka.conversation.draft-ttl:24h}") Duration draftTtl) {
+        this.store = store;
+        this.outbox = outbox;
+        this.messages = messages;
+        this.codec = codec;
+        this.roles = roles;
+        this.tx = new TransactionTemplate(transactions);
+        this.menus = menus;
+        this.draftTtl = draftTtl;
+        for (Flow flow : flows) {
+            FlowDefinition<?> def = flow.definition();
+            register(this.flows, def.name, def, "flow");
+            def.commands.forEach(c -> register(flowByCommand, c, def.name, "command"));
+            def.menuKeys.forEach(k -> register(flowByMenuKey, k, def.name, "menu key"));
+        }
+        for (ChatAction action : actions) {
+            action.commands().forEach(c -> register(actionByCommand, c, action, "command"));
+            action.menuKeys().forEach(k -> register(actionByMenuKey, k, action, "menu key"));
+            if (action.callbackPrefix() != null) register(actionByPrefix, action.callbackPrefix(), action, "callback prefix");
+        }
+    }
+
+    private static <V> void register(Map<String, V> map, String key, V value, String what) {
+        if (map.put(key, value) != null) throw new IllegalStateException("Two handlers for the " + what + " " + key);
+    }
+
+    /**
+     * Handles one inbound. {@code alsoInTransaction} runs in the transaction that commits the outcome (e.g. marking
+     * the inbox row processed), whether the update succeeded or was refused, so it is recorded exactly once.
+     */
+    public void handle(Inbound in, Runnable alsoInTransaction) {
+        try {
+            tx.executeWithoutResult(status -> {
+                process(in);
+                alsoInTransaction.run();
+            });
+        } catch (UserError e) {
+            tx.executeWithoutResult(status -> {
+                refuse(in, e.key(), e.args());
+                alsoInTransaction.run();
+            });
+        } catch (RuntimeException e) {
+            log.error("Update {} of chat {} failed; the person is told and their data is unchanged", in.updateId(), in.chatId(), e);
+            tx.executeWithoutResult(status -> {
+                refuse(in, "common.error", Map.of());
+                alsoInTransaction.run();
+            });
+        }
+    }
+
+    public void handle(Inbound in) {
+        handle(in, () -> { });
+    }
+
+    private void refuse(Inbound in, String key, Map<String, ?> args) {
+        ChatRecord chat = store.lock(in.chatId(), in.userId(), messages.languageFor(in.languageCode()));
+        String text = messages.text(chat.language, key, args);
+        if (in.kind() == Inbound.Kind.CALLBACK && in.callbackId() != null) {
+            outbox.send(chat.chatId, new Reply.CallbackAnswer(in.callbackId(), null, false));
+        }
+        outbox.send(chat.chatId, Reply.Text.of(text));
+    }
+
+    private void process(Inbound in) {
+        ChatRecord chat = store.lock(in.chatId(), in.userId(), messages.languageFor(in.languageCode()));
+        if (in.firstName() != null) chat.firstName = in.firstName();
+        if (in.username() != null) chat.username = in.username();
+        if (!chat.languageChosen && in.languageCode() != null) chat.language = messages.languageFor(in.languageCode());
+        chat.unreachable = false;
+        ChatContext ctx = new ChatContext(chat, in, messages, codec, roles.isManager(in.userId()));
+
+        if (chat.flow != null && (chat.flowUpdatedAt == null || chat.flowUpdatedAt.plus(draftTtl).isBefore(Instant.now())
+                || !flows.containsKey(chat.flow))) {
+            chat.leaveFlow();
+            if (in.kind() != Inbound.Kind.COMMAND) ctx.say("common.draft-expired");
+        }
+
+        dispatch(ctx, chat, in);
+        startRequestedFlow(ctx, chat);
+        if (ctx.menuRequested) ctx.reply(menu(ctx, ctx.menuTextKey));
+        if (in.kind() == Inbound.Kind.CALLBACK && in.callbackId() != null) {
+            outbox.send(chat.chatId, new Reply.CallbackAnswer(in.callbackId(), ctx.callbackAnswer, ctx.callbackAlert));
+        }
+        store.save(chat);
+        ctx.replies.forEach(r -> outbox.send(chat.chatId, r));
+    }
+
+    private void dispatch(ChatContext ctx, ChatRecord chat, Inbound in) {
+        switch (in.kind()) {
+            case CALLBACK -> onCallback(ctx, chat, in);
+            case COMMAND -> onCommand(ctx, chat, in.command(), in.commandArgs());
+            default -> {
+                String menuKey = in.kind() == Inbound.Kind.TEXT ? menuKeyOf(in.text()) : null;
+                if (menuKey != null) {
+                    onMenu(ctx, chat, menuKey);
+                } else if (chat.flow != null) {
+                    onAnswer(ctx, chat, in);
+                } else {
+                    ctx.showMenu(in.kind() == Inbound.Kind.TEXT ? "common.not-understood" : "common.not-understood-media");
+                }
+            }
+        }
+    }
+
+    private void onCommand(ChatContext ctx, ChatRecord chat, String command, String args) {
+        switch (command) {
+            case "cancel" -> {
+                boolean had = chat.flow != null;
+                chat.leaveFlow();
+                ctx.showMenu(had ? "common.cancelled" : "common.nothing-to-cancel");
+                return;
+            }
+            case "menu" -> {
+                ctx.showMenu("common.menu");
+                return;
+            }
+            case "help" -> {
+                ctx.reply(Reply.Text.of(ctx.text(ctx.isManager() ? "common.help-manager" : "common.help")));
+                return;
+            }
+            case "language" -> {
+                List<List<Button>> rows = new ArrayList<>();
+                for (String lang : messages.languages()) {
+                    rows.add(List.of(ctx.button(messages.text(lang, "language.name"), LANGUAGE_PREFIX + ":" + lang)));
+                }
+                ctx.reply(Reply.Text.of(ctx.text("language.choose")).withButtons(rows));
+                return;
+            }
+            case "start" -> chat.leaveFlow();
+            default -> { }
+        }
+        ChatAction action = actionByCommand.get(command);
+        String flow = flowByCommand.get(command);
+        if (action != null) {
+            action.run(ctx, args);
+        } else if (flow != null) {
+            requestFlow(ctx, flow);
+        } else if ("start".equals(command)) {
+            ctx.showMenu("common.menu");
+        } else {
+            ctx.showMenu("common.unknown-command");
+        }
+    }
+
+    private void onMenu(ChatContext ctx, ChatRecord chat, String key) {
+        if ("common.cancel-button".equals(key)) {
+            onCommand(ctx, chat, "cancel", "");
+            return;
+        }
+        ChatAction action = actionByMenuKey.get(key);
+        if (action != null) {
+            action.run(ctx, "");
+        } else {
+            requestFlow(ctx, flowByMenuKey.get(key));
+        }
+    }
+
+    private void requestFlow(ChatContext ctx, String name) {
+        ctx.startFlow(name);
+    }
+
+    private String menuKeyOf(String text) {
+        List<String> keys = new ArrayList<>(flowByMenuKey.keySet());
+        keys.addAll(actionByMenuKey.keySet());
+        keys.add("common.cancel-button");
+        return messages.keyForText(text, keys);
+    }
+
+    private void onCallback(ChatContext ctx, ChatRecord chat, Inbound in) {
+        String payload = codec.verify(chat.chatId, in.callbackData());
+        if (payload == null) {
+            ctx.answerCallback(ctx.text("common.button-invalid"), true);
+            return;
+        }
+        int colon = payload.indexOf(':');
+        String prefix = colon < 0 ? payload : payload.substring(0, colon);
+        String rest = colon < 0 ? "" : payload.substring(colon + 1);
+        if (FLOW_PREFIX.equals(prefix)) {
+            onFlowButton(ctx, chat, in, rest);
+        } else if (LANGUAGE_PREFIX.equals(prefix) && messages.languages().contains(rest)) {
+            chat.language = rest;
+            chat.languageChosen = true;
+            ctx.showMenu("language.changed");
+        } else if (actionByPrefix.containsKey(prefix)) {
+            actionByPrefix.get(prefix).run(ctx, rest);
+        } else {
+            ctx.answerCallback(ctx.text("common.button-stale"), true);
+        }
+    }
+
+    // ---- flows ------------------------------------------------------------------------------------------------
+
+    private void startRequestedFlow(ChatContext ctx, ChatRecord chat) {
+        while (ctx.flowToStart != null) {
+            String name = ctx.flowToStart;
+            FlowDefinition<?> def = flows.get(name);
+            Map<String, String> draft = ctx.flowToStartDraft;
+            ctx.flowToStart = null;
+            if (def == null) throw new IllegalStateException("No flow named " + name);
+            if (chat.flow != null && !chat.flow.equals(def.name)) ctx.say("common.flow-replaced");
+            chat.leaveFlow();
+            if (!def.guard.test(ctx)) continue;
+            chat.draft = new LinkedHashMap<>(draft);
+            FlowDefinition.Step first = def.steps.isEmpty() ? null : def.steps.get(0);
+            if (first == null) {
+                complete(ctx, chat, def);
+            } else {
+                chat.enter(def.name, first.field());
+                prompt(ctx, chat, def, first);
+            }
+        }
+    }
+
+    /** Flow buttons carry "version:argument": a button from an earlier question is stale and changes nothing. */
+    private void onFlowButton(ChatContext ctx, ChatRecord chat, Inbound in, String rest) {
+        int colon = rest.indexOf(':');
+        String version = colon < 0 ? rest : rest.substring(0, colon);
+        String arg = colon < 0 ? "" : rest.substring(colon + 1);
+        if (chat.flow == null || !version.equals(String.valueOf(chat.version))) {
+            ctx.answerCallback(ctx.text("common.button-stale"), false);
+            return;
+        }
+        FlowDefinition<?> def = flows.get(chat.flow);
+        switch (arg) {
+            case "ok" -> {
+                if (!"~confirm".equals(chat.step)) break;
+                complete(ctx, chat, def);
+                return;
+            }
+            case "cancel" -> {
+                chat.leaveFlow();
+                ctx.showMenu("common.cancelled");
+                return;
+            }
+            case "edit" -> {
+                if (!"~confirm".equals(chat.step)) break;
+                List<List<Button>> rows = new ArrayList<>();
+                for (FlowDefinition.Step s : def.steps) {
+                    rows.add(List.of(flowButton(ctx, chat, "✏️ " + ctx.text(def.name + ".field." + s.field()), "e" + s.field())));
+                }
+                rows.add(List.of(flowButton(ctx, chat, ctx.text("common.back"), "back")));
+                ctx.reply(Reply.Text.of(ctx.text("common.edit-which")).withButtons(rows));
+                return;
+            }
+            case "back" -> {
+                if (!"~confirm".equals(chat.step)) break;
+                showConfirm(ctx, chat, def);
+                return;
+            }
+            default -> {
+                if (arg.startsWith("e") && "~confirm".equals(chat.step) && def.step(arg.substring(1)) != null) {
+                    FlowDefinition.Step step = def.step(arg.substring(1));
+                    chat.draft.put("~edit", "1");
+                    chat.enter(def.name, step.field());
+                    prompt(ctx, chat, def, step);
+                    return;
+                }
+            }
+        }
+        FlowDefinition.Step step = def.step(chat.step);
+        if (step == null) {
+            ctx.answerCallback(ctx.text("common.button-stale"), false);
+            return;
+        }
+        if (Input.SKIP.equals(arg) && step.input().isOptional()) {
+            accept(ctx, chat, def, step, null);
+            return;
+        }
+        Inbound asChoice = new Inbound(in.updateId(), in.chatId(), in.userId(), in.firstName(), in.username(),
+                in.languageCode(), Inbound.Kind.CALLBACK, null, arg, in.callbackId(), in.messageId(), null, null, null,
+                null, null);
+        answer(ctx, chat, def, step, asChoice);
+    }
+
+    private void onAnswer(ChatContext ctx, ChatRecord chat, Inbound in) {
+        FlowDefinition<?> def = flows.get(chat.flow);
+        if ("~confirm".equals(chat.step)) {
+            ctx.say("common.use-buttons");
+            showConfirm(ctx, chat, def);
+            return;
+        }
+        answer(ctx, chat, def, def.step(chat.step), in);
+    }
+
+    private void answer(ChatContext ctx, ChatRecord chat, FlowDefinition<?> def, FlowDefinition.Step step, Inbound in) {
+        Input.Parsed parsed = step.input().parse(ctx, in);
+        if (!parsed.isOk()) {
+            ctx.reply(Reply.Text.of(ctx.text(parsed.errorKey(), parsed.errorArgs())));
+            prompt(ctx, chat, def, step);
+            return;
+        }
+        accept(ctx, chat, def, step, parsed.value());
+    }
+
+    private void accept(ChatContext ctx, ChatRecord chat, FlowDefinition<?> def, FlowDefinition.Step step, String value) {
+        if (value == null) chat.draft.remove(step.field()); else chat.draft.put(step.field(), value);
+        if (step.input().wantsContact()) {
+            ctx.reply(Reply.Text.of(ctx.text("common.answer-saved")).withKeyboard(menuKeyboard(ctx)));
+        }
+        boolean editing = chat.draft.remove("~edit") != null;
+        FlowDefinition.Step next = editing ? null : def.after(step.field());
+        if (next != null) {
+            chat.enter(def.name, next.field());
+            prompt(ctx, chat, def, next);
+        } else if (def.confirmKey != null) {
+            chat.enter(def.name, "~confirm");
+            showConfirm(ctx, chat, def);
+        } else {
+            complete(ctx, chat, def);
+        }
+    }
+
+    private void prompt(ChatContext ctx, ChatRecord chat, FlowDefinition<?> def, FlowDefinition.Step step) {
+        List<List<Button>> rows = new ArrayList<>(step.input().buttons(ctx, value -> signFlow(chat, value)));
+        if (step.input().isOptional()) rows.add(List.of(flowButton(ctx, chat, ctx.text("common.skip"), Input.SKIP)));
+        Reply.Text text = Reply.Text.of(step.prompt().apply(ctx)).withButtons(rows);
+        if (step.input().wantsContact()) {
+            text = text.withContactRequest(ctx.text("common.share-contact"))
+                    .withKeyboard(List.of(List.of(ctx.text("common.cancel-button"))));
+        }
+        ctx.reply(text);
+    }
+
+    private void showConfirm(ChatContext ctx, ChatRecord chat, FlowDefinition<?> def) {
+        Map<String, Object> values = def.display(ctx, chat.draft);
+        ctx.reply(Reply.Text.of(ctx.text(def.confirmKey, values)).withButtons(List.of(
+                List.of(flowButton(ctx, chat, ctx.text("common.confirm"), "ok")),
+                List.of(flowButton(ctx, chat, ctx.text("common.edit"), "edit"),
+                        flowButton(ctx, chat, ctx.text("common.cancel"), "cancel")))));
+    }
+
+    private <D> void complete(ChatContext ctx, ChatRecord chat, FlowDefinition<D> def) {
+        D draft = json.convertValue(chat.draft, def.draftType);
+        chat.leaveFlow();
+        def.completion.complete(ctx, draft);
+    }
+
+    private Button flowButton(ChatContext ctx, ChatRecord chat, String text, String arg) {
+        return new Button(text, signFlow(chat, arg), null);
+    }
+
+    private String signFlow(ChatRecord chat, String arg) {
+        return codec.sign(chat.chatId, FLOW_PREFIX + ":" + chat.version + ":" + arg);
+    }
+
+    // ---- menu -------------------------------------------------------------------------------------------------
+
+    private Reply.Text menu(ChatContext ctx, String textKey) {
+        return Reply.Text.of(ctx.text(textKey)).withKeyboard(menuKeyboard(ctx));
+    }
+
+    private List<List<String>> menuKeyboard(ChatContext ctx) {
+        List<MenuContributor.MenuEntry> entries = new ArrayList<>();
+        menus.forEach(m -> entries.addAll(m.menu(ctx)));
+        entries.sort(Comparator.comparingInt(MenuContributor.MenuEntry::order));
+        List<List<String>> rows = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i += 2) {
+            List<String> row = new ArrayList<>();
+            row.add(ctx.text(entries.get(i).key()));
+            if (i + 1 < entries.size()) row.add(ctx.text(entries.get(i + 1).key()));
+            rows.add(row);
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,159 @@
+package io.partnerka.conversation;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The durable queue of everything the bot says. Features write to it inside their own transaction (so a state change
+ * and the messages about it commit together); the transport claims rows, delivers them and reports back.
+ */
+@Service
+public class Outbox {
+
+    private static final Duration LEASE = Duration.ofSeconds(60);
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition work = lock.newCondition();
+    private volatile boolean signalled;
+
+    Outbox(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+        this.json = JsonMapper.builder().addMixIn(Reply.class, ReplyTypes.class).build();
+    }
+
+    /** Queues a message for a chat; joins the caller's transaction, wakes the sender when it commits. */
+    @Transactional
+    public void send(long chatId, Reply reply) {
+        sendAt(chatId, reply, null);
+    }
+
+    /** Queues a message that must not go out before {@code notBefore} (null: now). */
+    @Transactional
+    public void sendAt(long chatId, Reply reply, Instant notBefore) {
+        jdbc.sql("INSERT INTO outbox (chat_id, payload, not_before) VALUES (?, ?::jsonb, coalesce(?, now()))")
+                .params(chatId, json.writeValueAsString(reply),
+                        notBefore == null ? null : java.sql.Timestamp.from(notBefore))
+                .update();
+        signalAfterCommit();
+    }
+
+    /**
+     * Claims up to {@code max} due messages, at most one per chat and always that chat's oldest open one, so a chat's
+     * messages go out in order. A claim is a lease: a crashed sender's rows come back after it expires.
+     */
+    @Transactional
+    public List<OutboundMessage> claimDue(int max) {
+        return jdbc.sql("""
+                        UPDATE outbox o SET status = 'SENDING', lease_until = now() + make_interval(secs => ?),
+                               attempts = o.attempts + 1
+                        WHERE o.id IN (
+                            SELECT c.id FROM outbox c
+                            WHERE (c.status = 'PENDING' AND c.not_before <= now()
+                                   OR c.status = 'SENDING' AND c.lease_until < now())
+                              AND NOT EXISTS (SELECT 1 FROM outbox e
+                                              WHERE e.chat_id = c.chat_id AND e.id < c.id
+                                                AND e.status IN ('PENDING', 'SENDING'))
+                            ORDER BY c.id LIMIT ? FOR UPDATE SKIP LOCKED)
+                        RETURNING o.id, o.chat_id, o.payload, o.attempts""")
+                .params(LEASE.toSeconds(), max)
+                .query((rs, n) -> new OutboundMessage(rs.getLong(1), rs.getLong(2),
+                        json.readValue(rs.getString(3), Reply.class), rs.getInt(4)))
+                .list()
+                .stream().sorted(java.util.Comparator.comparingLong(OutboundMessage::id)).toList();
+    }
+
+    /** Delivered; the transport's message id is kept so later edits can refer to it. */
+    public void delivered(long id, Integer transportMessageId) {
+        jdbc.sql("UPDATE outbox SET status = 'SENT', sent_at = now(), telegram_message_id = ?, lease_until = NULL WHERE id = ?")
+                .params(transportMessageId, id).update();
+    }
+
+    /** Not delivered this time; try again at {@code when}. The chat's later messages wait behind it. */
+    public void retryAt(long id, Instant when, String error) {
+        jdbc.sql("UPDATE outbox SET status = 'PENDING', not_before = ?, lease_until = NULL, last_error = ? WHERE id = ?")
+                .params(java.sql.Timestamp.from(when), abbreviate(error), id).update();
+        signal();
+    }
+
+    /** Given up on (an optional call that failed, or a permanent error); the chat's next messages go on. */
+    public void failed(long id, String error) {
+        jdbc.sql("UPDATE outbox SET status = 'FAILED', lease_until = NULL, last_error = ? WHERE id = ?")
+                .params(abbreviate(error), id).update();
+        signal();
+    }
+
+    /** The transport's message id of a delivered outbox row, if known. */
+    public java.util.Optional<Integer> transportMessageId(long id) {
+        return jdbc.sql("SELECT telegram_message_id FROM outbox WHERE id = ?").param(id)
+                .query(Integer.class).optional();
+    }
+
+    /** Blocks until something may be due, or the timeout passes. */
+    public void awaitWork(Duration timeout) throws InterruptedException {
+        lock.lock();
+        try {
+            if (!signalled) {
+                work.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            signalled = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes the sender (after this transaction commits, if there is one). */
+    public void signalAfterCommit() {
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    signal();
+                }
+            });
+        } else {
+            signal();
+        }
+    }
+
+    void signal() {
+        lock.lock();
+        try {
+            signalled = true;
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Drops what waits for a chat that blocked the bot: it gets nothing more until it writes again. */
+    void dropPending(long chatId) {
+        jdbc.sql("UPDATE outbox SET status = 'DROPPED', lease_until = NULL WHERE chat_id = ? AND status IN ('PENDING', 'SENDING')")
+                .param(chatId).update();
+    }
+
+    private static String abbreviate(String s) {
+        return s == null ? null : s.length() > 500 ? s.substring(0, 500) : s;
+    }
+
+    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+    @JsonSubTypes({
+            @JsonSubTypes.Type(value = Reply.Text.class, name = "text"),
+            @JsonSubTypes.Type(value = Reply.Document.class, name = "document"),
+            @JsonSubTypes.Type(value = Reply.CallbackAnswer.class, name = "callback-answer")})
+    private interface ReplyTypes {
+    }
+}
