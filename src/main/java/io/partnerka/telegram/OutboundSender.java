@@ -138,6 +138,12 @@ class OutboundSender implements SmartLifecycle {
     private void deliver(OutboundMessage m) {
         String method = m.reply().getClass().getSimpleName();
         try {
+            if (chats.isUnreachable(m.chatId())) {
+                // blocked the bot: nothing is sent until they write again (which makes them reachable)
+                outbox.failed(m.id(), "chat unreachable");
+                log.debug("Outbox {} not sent: chat {} is unreachable", m.id(), m.chatId());
+                return;
+            }
             if (ReplyRenderer.counted(m.reply())) limits.acquire(m.chatId());
             Integer messageId = ReplyRenderer.send(client, m.chatId(), m.reply());
             outbox.delivered(m.id(), messageId);
