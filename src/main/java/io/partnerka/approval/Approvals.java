@@ -10,8 +10,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -31,17 +29,18 @@ public class Approvals {
     private final Roles roles;
     private final AuditLog audit;
     private final ApplicationEventPublisher events;
-    private final Map<String, ApprovalHandler> handlers;
+    // handlers are looked up lazily: they belong to features that themselves submit items here
+    private final org.springframework.beans.factory.ObjectProvider<ApprovalHandler> handlers;
     private final DateTimeFormatter timeFormat;
 
     Approvals(JdbcClient jdbc, Notifier notifier, Roles roles, AuditLog audit, ApplicationEventPublisher events,
-              List<ApprovalHandler> handlers, @Value("${partnerka.time-zone:Europe/Moscow}") String zone) {
+              org.springframework.beans.factory.ObjectProvider<ApprovalHandler> handlers, @Value("${partnerka.time-zone:Europe/Moscow}") String zone) {
         this.jdbc = jdbc;
         this.notifier = notifier;
         this.roles = roles;
         this.audit = audit;
         this.events = events;
-        this.handlers = handlers.stream().collect(Collectors.toMap(ApprovalHandler::kind, Function.identity()));
+        this.handlers = handlers;
         this.timeFormat = DateTimeFormatter.ofPattern("dd.MM.yyyy HH:mm").withZone(ZoneId.of(zone));
     }
 
@@ -141,7 +140,7 @@ public class Approvals {
     }
 
     private ApprovalHandler handler(String kind) {
-        ApprovalHandler h = handlers.get(kind);
+        ApprovalHandler h = handlers.orderedStream().filter(x -> x.kind().equals(kind)).findFirst().orElse(null);
         if (h == null) throw new IllegalArgumentException("No approval handler for kind " + kind);
         return h;
     }

@@ -79,6 +79,11 @@ public final class ChatContext {
         reply(Reply.Text.of(text(key, args)));
     }
 
+    /** Sends the message {@code key} with named arguments to this chat. */
+    public void say(String key, Map<String, ?> args) {
+        reply(Reply.Text.of(text(key, args)));
+    }
+
     /** An inline button whose data is signed for this chat; {@code payload} is "prefix:args" of a {@link ChatAction}. */
     public Button button(String text, String payload) {
         return new Button(text, codec.sign(chat.chatId, payload), null);
