@@ -18,5 +18,5 @@ USER partnerka
 EXPOSE 8080
 ENV PARTNERKA_DATA_DIR=/app/data
 HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=5 \
-  CMD wget -qO- http://localhost:8080/actuator/health || exit 1
+  CMD bash -c 'exec 3<>/dev/tcp/127.0.0.1/8080 && printf "GET /actuator/health HTTP/1.0\r\n\r\n" >&3 && grep -q UP <&3' || exit 1
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/app.jar"]
