@@ -14,3 +14,7 @@ CREATE TABLE telegram_inbox (
 CREATE INDEX telegram_inbox_open ON telegram_inbox (chat_id, update_id) WHERE processed_at IS NULL;
 -- housekeeping of old processed rows
 CREATE INDEX telegram_inbox_processed ON telegram_inbox (processed_at) WHERE processed_at IS NOT NULL;
+
+-- update ids for updates made by the app itself (the sandbox): never reused, across restarts too, so the inbox
+-- never mistakes a new one for a redelivery
+CREATE SEQUENCE telegram_local_update_id;

@@ -32,6 +32,11 @@ class Inbox {
      * got new work.
      */
     Set<Long> insert(List<Row> rows) {
+        return insert(rows, new int[1]);
+    }
+
+    /** As {@link #insert(List)}; {@code inserted[0]} tells how many rows were new. */
+    Set<Long> insert(List<Row> rows, int[] inserted) {
         int n = rows.size();
         Long[] ids = new Long[n];
         Long[] chats = new Long[n];
@@ -53,11 +58,27 @@ class Inbox {
                 .params(ids, chats, payloads, ignored)
                 .query((rs, i) -> rs.getObject(1) == null ? null : rs.getLong(1))
                 .list();
+        inserted[0] = fresh.size();
         Set<Long> result = new LinkedHashSet<>();
         for (Long chat : fresh) {
             if (chat != null) result.add(chat);
         }
         return result;
+    }
+
+    /** Of these rows, the update ids already recorded with a different content: a reused id, not a redelivery. */
+    List<Long> reusedIds(List<Row> rows) {
+        Long[] ids = rows.stream().map(Row::updateId).toArray(Long[]::new);
+        String[] payloads = rows.stream().map(Row::payload).toArray(String[]::new);
+        return jdbc.sql("""
+                        SELECT t.update_id FROM telegram_inbox t
+                        JOIN unnest(?::bigint[], ?::text[]) AS n(u, p) ON n.u = t.update_id
+                        WHERE t.payload <> n.p::jsonb""")
+                .params(ids, payloads).query(Long.class).list();
+    }
+
+    int nextLocalUpdateId() {
+        return jdbc.sql("SELECT nextval('telegram_local_update_id')").query(Long.class).single().intValue();
     }
 
     /**

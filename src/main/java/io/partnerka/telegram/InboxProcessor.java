@@ -37,7 +37,7 @@ class InboxProcessor implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(InboxProcessor.class);
     /** Long enough for any update's transaction; a crashed worker's update is taken up again after it. */
-    static final Duration LEASE = Duration.ofSeconds(60);
+    static final Duration LEASE = Duration.ofSeconds(30);
     static final int MAX_ATTEMPTS = 10;
     static final int PHASE = Integer.MAX_VALUE - 10_000;
     private static final Duration CLEANUP_EVERY = Duration.ofMinutes(10);

@@ -51,8 +51,9 @@ class UpdateReceiver implements TelegramUpdates {
             long backoff = FIRST_BACKOFF_MS;
             for (int attempt = 1; ; attempt++) {
                 Set<Long> chats;
+                int[] inserted = new int[1];
                 try {
-                    chats = inbox.insert(rows);
+                    chats = inbox.insert(rows, inserted);
                 } catch (RuntimeException e) {
                     if (stopping || System.nanoTime() + backoff * 1_000_000 > deadline) {
                         log.error("Could not record {} update(s) ({}); giving up{}", rows.size(), Failures.describe(e),
@@ -63,11 +64,16 @@ class UpdateReceiver implements TelegramUpdates {
                         log.warn("Could not record {} update(s) (attempt {}: {}); retrying, the poller waits meanwhile",
                                 rows.size(), attempt, Failures.describe(e));
                     }
-                    if (!sleep(backoff)) return false;
+                    if (!sleep(backoff)) {
+                        log.warn("Stopped before {} update(s) could be recorded; they are not confirmed, so Telegram "
+                                + "delivers them again", rows.size());
+                        return false;
+                    }
                     backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
                     continue;
                 }
                 if (attempt > 1) log.info("Recorded {} update(s) after {} attempts", rows.size(), attempt);
+                if (inserted[0] < rows.size()) warnAboutReusedIds(rows);
                 try {
                     processor.schedule(chats);
                 } catch (RuntimeException e) {
@@ -78,6 +84,24 @@ class UpdateReceiver implements TelegramUpdates {
         } catch (RuntimeException e) {
             log.error("Unexpected failure while recording updates ({})", Failures.describe(e), e);
             return false;
+        }
+    }
+
+    @Override
+    public int newUpdateId() {
+        return inbox.nextLocalUpdateId();
+    }
+
+    /** Redeliveries are normal; an old id with new content means whoever made the update reused an id. */
+    private void warnAboutReusedIds(List<Inbox.Row> rows) {
+        try {
+            List<Long> reused = inbox.reusedIds(rows);
+            if (!reused.isEmpty()) {
+                log.warn("Update ids {} were seen before with a different content and are ignored: update ids must "
+                        + "never repeat (the sandbox should take them from TelegramUpdates.newUpdateId())", reused);
+            }
+        } catch (RuntimeException e) {
+            log.debug("Cannot check repeated update ids ({})", Failures.describe(e));
         }
     }
 

@@ -121,6 +121,21 @@ class TelegramPollingTests {
     }
 
     @Test
+    void updatesMadeByTheAppGetIdsThatNeverRepeat() {
+        int first = updates.newUpdateId();
+        int second = updates.newUpdateId();
+        assertThat(second).isGreaterThan(first);
+
+        // an id reused with another content is still not processed twice (and the reuse is logged)
+        long chat = 1014;
+        updates.receive(List.of(FakeBotApi.toUpdate(FakeBotApi.textUpdate(second, chat, "/help"))));
+        updates.receive(List.of(FakeBotApi.toUpdate(FakeBotApi.textUpdate(second, chat, "/menu"))));
+        assertThat(api.awaitCalls("sendMessage", chat, 1).get(0).text()).contains("<b>Commands</b>");
+        assertThat(jdbc.sql("SELECT count(*) FROM telegram_inbox WHERE chat_id = ?").param(chat).query(Long.class).single())
+                .isEqualTo(1);
+    }
+
+    @Test
     void anUpdateRecordedJustBeforeACrashIsProcessedByTheSweep() {
         long recordedOnly = 1003;
         long claimedByADeadWorker = 1004;
