@@ -27,16 +27,12 @@ class Inbox {
     record Claimed(long updateId, long chatId, String payload, int attempts) {
     }
 
-    /**
-     * Records a batch in one statement (all or nothing); update ids seen before are skipped. Returns the chats that
-     * got new work.
-     */
-    Set<Long> insert(List<Row> rows) {
-        return insert(rows, new int[1]);
+    /** What recording a batch did: how many updates were new, and the chats that got work. */
+    record Recorded(int fresh, Set<Long> chats) {
     }
 
-    /** As {@link #insert(List)}; {@code inserted[0]} tells how many rows were new. */
-    Set<Long> insert(List<Row> rows, int[] inserted) {
+    /** Records a batch in one statement (all or nothing); update ids seen before are skipped. */
+    Recorded insert(List<Row> rows) {
         int n = rows.size();
         Long[] ids = new Long[n];
         Long[] chats = new Long[n];
@@ -58,12 +54,11 @@ class Inbox {
                 .params(ids, chats, payloads, ignored)
                 .query((rs, i) -> rs.getObject(1) == null ? null : rs.getLong(1))
                 .list();
-        inserted[0] = fresh.size();
-        Set<Long> result = new LinkedHashSet<>();
+        Set<Long> withWork = new LinkedHashSet<>();
         for (Long chat : fresh) {
-            if (chat != null) result.add(chat);
+            if (chat != null) withWork.add(chat);
         }
-        return result;
+        return new Recorded(fresh.size(), withWork);
     }
 
     /** Of these rows, the update ids already recorded with a different content: a reused id, not a redelivery. */

@@ -3,7 +3,6 @@ package io.partnerka.telegram;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.ContextClosedEvent;
@@ -50,10 +49,9 @@ class UpdateReceiver implements TelegramUpdates {
             long deadline = maxWait == null ? Long.MAX_VALUE : System.nanoTime() + maxWait.toNanos();
             long backoff = FIRST_BACKOFF_MS;
             for (int attempt = 1; ; attempt++) {
-                Set<Long> chats;
-                int[] inserted = new int[1];
+                Inbox.Recorded recorded;
                 try {
-                    chats = inbox.insert(rows, inserted);
+                    recorded = inbox.insert(rows);
                 } catch (RuntimeException e) {
                     if (stopping || System.nanoTime() + backoff * 1_000_000 > deadline) {
                         log.error("Could not record {} update(s) ({}); giving up{}", rows.size(), Failures.describe(e),
@@ -73,9 +71,9 @@ class UpdateReceiver implements TelegramUpdates {
                     continue;
                 }
                 if (attempt > 1) log.info("Recorded {} update(s) after {} attempts", rows.size(), attempt);
-                if (inserted[0] < rows.size()) warnAboutReusedIds(rows);
+                if (recorded.fresh() < rows.size()) warnAboutReusedIds(rows);
                 try {
-                    processor.schedule(chats);
+                    processor.schedule(recorded.chats());
                 } catch (RuntimeException e) {
                     log.warn("Recorded updates will be picked up by the next inbox sweep ({})", Failures.describe(e));
                 }
