@@ -97,10 +97,10 @@ public class Training {
     @Transactional(readOnly = true)
     public String statusLine(long userId, String language) {
         List<CourseStatus> all = statusOf(userId, language);
-        if (all.isEmpty()) return messages.text(language, "training.card.none");
+        if (all.isEmpty()) return messages.text(language, "training.partner-card.none");
         String courses = all.stream().map(s -> HtmlUtils.htmlEscape(s.title()) + ": " + stateText(s, language))
                 .collect(Collectors.joining("; "));
-        return messages.text(language, "training.card.line", Map.of("courses", new Messages.Trusted(courses)));
+        return messages.text(language, "training.partner-card.line", Map.of("courses", new Messages.Trusted(courses)));
     }
 
     /** Pass rates of every course, in the reader's language. */
