@@ -42,12 +42,7 @@ class KnowledgeBase {
         KbLoader loader = new KbLoader(languages, files::exists);
         List<KbSection> loaded = new ArrayList<>();
         for (String file : files.list(FOLDER)) {
-            KbLoader.Result r;
-            try {
-                r = loader.load(file, files.bytes(file));
-            } catch (IOException | RuntimeException e) {
-                r = new KbLoader.Result(null, List.of(new KbLoader.Problem(file, null, "cannot be read: " + e, true)));
-            }
+            KbLoader.Result r = read(loader, files, file);
             for (KbLoader.Problem p : r.problems()) {
                 if (p.error()) log.error("Knowledge base file {}", p); else log.warn("Knowledge base file {}", p);
                 problems.add(p);
@@ -65,6 +60,14 @@ class KnowledgeBase {
         loaded.sort(Comparator.comparingInt(KbSection::order).thenComparing(KbSection::id));
         loaded.forEach(s -> sections.put(s.id(), s));
         log.info("Knowledge base: {} section(s) loaded from {}", sections.size(), files.origin());
+    }
+
+    private static KbLoader.Result read(KbLoader loader, KbFiles files, String file) {
+        try {
+            return loader.load(file, files.bytes(file));
+        } catch (IOException | RuntimeException e) {
+            return new KbLoader.Result(null, List.of(new KbLoader.Problem(file, null, "cannot be read: " + e, true)));
+        }
     }
 
     /** Who is reading: a partner's segment and type (null for others); managers see everything. */
