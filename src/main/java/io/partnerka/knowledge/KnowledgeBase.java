@@ -28,7 +28,7 @@ class KnowledgeBase {
     static final String FOLDER = "kb";
     /** Words that say nothing about what is searched for. */
     private static final Set<String> STOP = Set.of("как", "что", "где", "когда", "мне", "мой", "моя", "мои", "для",
-            "это", "или", "ли", "по", "на", "не", "за", "от", "до", "из", "то", "же", "бы", "вы", "он", "она", "мы",
+            "это", "или", "какой", "какая", "какую", "какие", "каком", "ли", "по", "на", "не", "за", "от", "до", "из", "то", "же", "бы", "вы", "он", "она", "мы",
             "the", "how", "what", "where", "when", "do", "does", "can", "is", "are", "my", "to", "of", "and", "or",
             "in", "on", "for", "an", "it", "me", "with");
 

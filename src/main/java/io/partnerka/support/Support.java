@@ -170,7 +170,7 @@ public class Support {
     @Transactional
     public int remindOverdue() {
         List<SupportThread> due = jdbc.sql(SELECT + """
-                         WHERE t.id IN (SELECT id FROM support_thread
+                         \sWHERE t.id IN (SELECT id FROM support_thread
                                         WHERE status = 'OPEN' AND waiting_since < now() - make_interval(secs => ?)
                                           AND (reminded_at IS NULL OR reminded_at < now() - make_interval(secs => ?))
                                         ORDER BY waiting_since LIMIT 100 FOR UPDATE SKIP LOCKED)""")
@@ -237,7 +237,8 @@ public class Support {
     private static final String SELECT = """
             SELECT t.*, (SELECT coalesce(m.text, '📎 ' || coalesce(m.file_name, m.file_kind)) FROM support_message m
                          WHERE m.thread_id = t.id AND m.author = 'PARTNER' ORDER BY m.id DESC LIMIT 1) AS last_text
-            FROM support_thread t""";
+            FROM support_thread t
+            """;
 
     private SupportThread toThread(ResultSet rs, int n) throws SQLException {
         long manager = rs.getLong("manager_id");
