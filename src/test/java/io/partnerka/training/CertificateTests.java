@@ -55,6 +55,7 @@ class CertificateTests {
         TrainingStore.CertificateRow row = store.certificateOf(userId, "basics").orElseThrow();
 
         assertThat(new String(pdf, 0, 5, StandardCharsets.US_ASCII)).isEqualTo("%PDF-");
+        assertThat(pdf.length).as("only the glyphs used are embedded").isLessThan(150_000);
         PdfReader reader = new PdfReader(pdf);
         assertThat(reader.getNumberOfPages()).isEqualTo(1);
         String text = new PdfTextExtractor(reader).getTextFromPage(1);
