@@ -25,7 +25,11 @@ class AskManagerFlow implements Flow {
         this.partners = partners;
     }
 
-    record AskDraft(String text, String thread) {
+    record AskDraft(String text, String textKind, String textFileId, String textFileName, String thread) {
+
+        Attachment attachment() {
+            return textFileId == null ? null : new Attachment(textKind.toUpperCase(java.util.Locale.ROOT), textFileId, textFileName);
+        }
     }
 
     @Override
@@ -33,9 +37,9 @@ class AskManagerFlow implements Flow {
         return FlowDefinition.of(NAME, AskDraft.class)
                 .startOn("ask").menu(MENU_KEY)
                 .guard(this::mayAsk)
-                .ask("text", "support.ask-prompt", Input.text(1, Support.MAX_TEXT))
+                .ask("text", "support.ask-prompt", Input.message(Support.MAX_TEXT))
                 .complete((ctx, draft) -> {
-                    support.ask(ctx.userId(), draft.text(), null, draft.thread() == null ? null : Long.valueOf(draft.thread()));
+                    support.ask(ctx.userId(), draft.text(), draft.attachment(), draft.thread() == null ? null : Long.valueOf(draft.thread()));
                     ctx.showMenu("support.asked");
                 });
     }

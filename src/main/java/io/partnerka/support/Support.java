@@ -87,6 +87,11 @@ public class Support {
         for (long manager : partners.managersOf(partner.id())) {
             notice(manager, thread, notifier.send(manager, questionCard(manager, thread, partner, body, attachment,
                     again ? "support.to-manager-again" : "support.to-manager")));
+            if (attachment != null) {
+                // the file itself, sent by Telegram's file id; replying to it answers the thread too
+                notice(manager, thread, notifier.send(manager, new Reply.File(attachment.fileId(),
+                        attachment.kind().toLowerCase(java.util.Locale.ROOT), null)));
+            }
         }
         return thread;
     }

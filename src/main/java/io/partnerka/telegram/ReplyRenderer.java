@@ -9,6 +9,8 @@ import java.util.List;
 import org.telegram.telegrambots.meta.api.methods.AnswerCallbackQuery;
 import org.telegram.telegrambots.meta.api.methods.ParseMode;
 import org.telegram.telegrambots.meta.api.methods.send.SendDocument;
+import org.telegram.telegrambots.meta.api.methods.send.SendPhoto;
+import org.telegram.telegrambots.meta.api.objects.InputFile;
 import org.telegram.telegrambots.meta.api.methods.send.SendMessage;
 import org.telegram.telegrambots.meta.api.methods.updatingmessages.EditMessageText;
 import org.telegram.telegrambots.meta.api.objects.InputFile;
@@ -64,6 +66,13 @@ final class ReplyRenderer {
         if (reply instanceof Reply.CallbackAnswer answer) {
             client.execute(callbackAnswer(answer));
             return null;
+        }
+        if (reply instanceof Reply.File file) {
+            InputFile known = new InputFile(file.fileId());
+            Message sent = "photo".equals(file.kind())
+                    ? client.execute(SendPhoto.builder().chatId(chatId).photo(known).caption(file.caption()).build())
+                    : client.execute(SendDocument.builder().chatId(chatId).document(known).caption(file.caption()).build());
+            return sent.getMessageId();
         }
         throw new IllegalArgumentException("Unknown reply " + reply.getClass().getSimpleName());
     }

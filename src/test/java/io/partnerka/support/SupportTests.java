@@ -85,14 +85,30 @@ class SupportTests {
         assertThat(jdbc.sql("SELECT file_id FROM support_message WHERE thread_id = ?").param(thread).query(String.class).single())
                 .isEqualTo("BQACAgIAAxk-file-id");
 
-        long outboxId = jdbc.sql("SELECT outbox_id FROM support_notice WHERE thread_id = ? AND chat_id = ?")
+        assertThat(maria.last()).anySatisfy(s -> assertThat(s.type()).isEqualTo("file"));   // the file itself follows
+        long outboxId = jdbc.sql("SELECT min(outbox_id) FROM support_notice WHERE thread_id = ? AND chat_id = ?")
                 .params(thread, MANAGER).query(Long.class).single();
         outbox.delivered(outboxId, 777_001);
         assertThat(support.answerByReply(MANAGER, "Мария", 123, "не туда")).isEmpty();
-        assertThat(support.answerByReply(MANAGER, "Мария", 777_001, "Получила, спасибо!")).contains(thread);
+        // the manager presses Telegram's Reply on the forwarded question and writes the answer
+        maria.replyTo(777_001, "Получила, спасибо!").expect("support.reply-sent");
         petr.poll();
         petr.expect("support.answer").expectContaining("Получила, спасибо!");
         assertThat(support.thread(thread).orElseThrow().answeredByName()).isEqualTo("Мария");
+    }
+
+    @Test
+    void aPartnerAsksWithAPhotoAndTheManagerReceivesThePhotoItself() {
+        long userId = approvedPartner("Ольга");
+        ChatTester maria = chat(MANAGER, "Мария");
+        ChatTester olga = chat(userId, "Ольга");
+        olga.send("/ask").expect("support.ask-prompt").sendSticker().expect("validation.not-message")
+                .sendPhoto("AgACAgIAAxk-photo-id", "Скан договора клиента").expect("support.asked");
+        maria.poll();
+        maria.expect("support.to-manager").expectContaining("Скан договора клиента");
+        assertThat(maria.last()).anySatisfy(s -> assertThat(s.type()).isEqualTo("file"));
+        assertThat(jdbc.sql("SELECT file_kind FROM support_message m JOIN support_thread t ON t.id = m.thread_id WHERE t.partner_user_id = ?")
+                .param(userId).query(String.class).single()).isEqualTo("PHOTO");
     }
 
     @Test
