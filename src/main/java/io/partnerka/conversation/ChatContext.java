@@ -1,8 +1,6 @@
 package io.partnerka.conversation;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,7 +14,7 @@ public final class ChatContext {
     private final Messages messages;
     private final CallbackCodec codec;
     private final boolean manager;
-    final List<Reply> replies = new ArrayList<>();
+    private final Outbox outbox;
     String callbackAnswer;
     boolean callbackAlert;
     String flowToStart;
@@ -24,7 +22,8 @@ public final class ChatContext {
     boolean menuRequested;
     String menuTextKey;
 
-    ChatContext(ChatRecord chat, Inbound inbound, Messages messages, CallbackCodec codec, boolean manager) {
+    ChatContext(ChatRecord chat, Inbound inbound, Messages messages, CallbackCodec codec, boolean manager, Outbox outbox) {
+        this.outbox = outbox;
         this.chat = chat;
         this.inbound = inbound;
         this.messages = messages;
@@ -72,12 +71,17 @@ public final class ChatContext {
 
     /** Sends a message to this chat. */
     public void reply(Reply reply) {
-        replies.add(reply);
+        outbox.send(chat.chatId, reply);
     }
 
     /** Sends the message {@code key} to this chat. */
     public void say(String key, Object... args) {
-        replies.add(Reply.Text.of(text(key, args)));
+        reply(Reply.Text.of(text(key, args)));
+    }
+
+    /** Sends the message {@code key} with named arguments to this chat. */
+    public void say(String key, Map<String, ?> args) {
+        reply(Reply.Text.of(text(key, args)));
     }
 
     /** An inline button whose data is signed for this chat; {@code payload} is "prefix:args" of a {@link ChatAction}. */

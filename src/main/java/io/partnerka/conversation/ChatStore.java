@@ -26,25 +26,31 @@ class ChatStore {
     ChatRecord lock(long chatId, long userId, String language) {
         int inserted = jdbc.sql("INSERT INTO chat (chat_id, user_id, language) VALUES (?, ?, ?) ON CONFLICT (chat_id) DO NOTHING")
                 .params(chatId, userId, language).update();
-        ChatRecord chat = jdbc.sql("SELECT * FROM chat WHERE chat_id = ? FOR UPDATE").param(chatId)
-                .query((rs, n) -> {
-                    ChatRecord c = new ChatRecord(rs.getLong("chat_id"), rs.getLong("user_id"));
-                    c.firstName = rs.getString("first_name");
-                    c.username = rs.getString("username");
-                    c.language = rs.getString("language");
-                    c.languageChosen = rs.getBoolean("language_chosen");
-                    c.unreachable = rs.getBoolean("unreachable");
-                    c.flow = rs.getString("flow");
-                    c.step = rs.getString("step");
-                    String d = rs.getString("draft");
-                    c.draft = d == null ? new LinkedHashMap<>() : json.readValue(d, DRAFT);
-                    c.version = rs.getInt("version");
-                    Timestamp t = rs.getTimestamp("flow_updated_at");
-                    c.flowUpdatedAt = t == null ? null : t.toInstant();
-                    return c;
-                }).single();
+        ChatRecord chat = jdbc.sql("SELECT * FROM chat WHERE chat_id = ? FOR UPDATE").param(chatId).query(this::read).single();
         chat.created = inserted == 1;
         return chat;
+    }
+
+    /** A chat's row without locking it (to read its language and place, e.g. for a notification). */
+    Optional<ChatRecord> find(long chatId) {
+        return jdbc.sql("SELECT * FROM chat WHERE chat_id = ?").param(chatId).query(this::read).optional();
+    }
+
+    private ChatRecord read(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+        ChatRecord c = new ChatRecord(rs.getLong("chat_id"), rs.getLong("user_id"));
+        c.firstName = rs.getString("first_name");
+        c.username = rs.getString("username");
+        c.language = rs.getString("language");
+        c.languageChosen = rs.getBoolean("language_chosen");
+        c.unreachable = rs.getBoolean("unreachable");
+        c.flow = rs.getString("flow");
+        c.step = rs.getString("step");
+        String d = rs.getString("draft");
+        c.draft = d == null ? new LinkedHashMap<>() : json.readValue(d, DRAFT);
+        c.version = rs.getInt("version");
+        Timestamp t = rs.getTimestamp("flow_updated_at");
+        c.flowUpdatedAt = t == null ? null : t.toInstant();
+        return c;
     }
 
     void save(ChatRecord c) {

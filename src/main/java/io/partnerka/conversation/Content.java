@@ -25,7 +25,8 @@ public class Content {
 
     private final Path dir;
     private final YAMLMapper yaml = YAMLMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .propertyNamingStrategy(tools.jackson.databind.PropertyNamingStrategies.KEBAB_CASE).build();
 
     Content(@Value("${partnerka.messages-dir:}") String dir) {
         this.dir = dir == null || dir.isBlank() ? null : Path.of(dir);

@@ -3,7 +3,6 @@ package io.partnerka.conversation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,21 +39,21 @@ public class ConversationEngine {
     private final Map<String, ChatAction> actionByCommand = new HashMap<>();
     private final Map<String, ChatAction> actionByMenuKey = new HashMap<>();
     private final Map<String, ChatAction> actionByPrefix = new HashMap<>();
-    private final List<MenuContributor> menus;
+    private final MainMenu mainMenu;
     private final Duration draftTtl;
     private final JsonMapper json = JsonMapper.builder()
             .disable(tools.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
     ConversationEngine(ChatStore store, Outbox outbox, Messages messages, CallbackCodec codec, Roles roles,
                        PlatformTransactionManager transactions, List<Flow> flows, List<ChatAction> actions,
-                       List<MenuContributor> menus, @Value("${partnerka.conversation.draft-ttl:24h}") Duration draftTtl) {
+                       MainMenu mainMenu, @Value("${partnerka.conversation.draft-ttl:24h}") Duration draftTtl) {
         this.store = store;
         this.outbox = outbox;
         this.messages = messages;
         this.codec = codec;
         this.roles = roles;
         this.tx = new TransactionTemplate(transactions);
-        this.menus = menus;
+        this.mainMenu = mainMenu;
         this.draftTtl = draftTtl;
         for (Flow flow : flows) {
             FlowDefinition<?> def = flow.definition();
@@ -116,7 +115,7 @@ public class ConversationEngine {
         if (in.username() != null) chat.username = in.username();
         if (!chat.languageChosen && in.languageCode() != null) chat.language = messages.languageFor(in.languageCode());
         chat.unreachable = false;
-        ChatContext ctx = new ChatContext(chat, in, messages, codec, roles.isManager(in.userId()));
+        ChatContext ctx = new ChatContext(chat, in, messages, codec, roles.isManager(in.userId()), outbox);
 
         if (chat.flow != null && (chat.flowUpdatedAt == null || chat.flowUpdatedAt.plus(draftTtl).isBefore(Instant.now())
                 || !flows.containsKey(chat.flow))) {
@@ -131,7 +130,6 @@ public class ConversationEngine {
             outbox.send(chat.chatId, new Reply.CallbackAnswer(in.callbackId(), ctx.callbackAnswer, ctx.callbackAlert));
         }
         store.save(chat);
-        ctx.replies.forEach(r -> outbox.send(chat.chatId, r));
     }
 
     private void dispatch(ChatContext ctx, ChatRecord chat, Inbound in) {
@@ -395,20 +393,10 @@ public class ConversationEngine {
     // ---- menu -------------------------------------------------------------------------------------------------
 
     private Reply.Text menu(ChatContext ctx, String textKey) {
-        return Reply.Text.of(ctx.text(textKey)).withKeyboard(menuKeyboard(ctx));
+        return Reply.Text.of(ctx.text(textKey)).withKeyboard(mainMenu.keyboard(ctx));
     }
 
     private List<List<String>> menuKeyboard(ChatContext ctx) {
-        List<MenuContributor.MenuEntry> entries = new ArrayList<>();
-        menus.forEach(m -> entries.addAll(m.menu(ctx)));
-        entries.sort(Comparator.comparingInt(MenuContributor.MenuEntry::order));
-        List<List<String>> rows = new ArrayList<>();
-        for (int i = 0; i < entries.size(); i += 2) {
-            List<String> row = new ArrayList<>();
-            row.add(ctx.text(entries.get(i).key()));
-            if (i + 1 < entries.size()) row.add(ctx.text(entries.get(i + 1).key()));
-            rows.add(row);
-        }
-        return rows;
+        return mainMenu.keyboard(ctx);
     }
 }

@@ -63,11 +63,11 @@ public abstract class Input {
 
     /** One of the options, chosen with an inline button (or by typing its label). */
     public static Input choice(List<Option> options) {
-        return new ChoiceInput(() -> options);
+        return new ChoiceInput(ctx -> options);
     }
 
-    /** One of options computed when asked (e.g. from a content file). */
-    public static Input choice(java.util.function.Supplier<List<Option>> options) {
+    /** One of options computed when asked (e.g. from a content file, in the person's language). */
+    public static Input choice(Function<ChatContext, List<Option>> options) {
         return new ChoiceInput(options);
     }
 
@@ -211,15 +211,15 @@ public abstract class Input {
     }
 
     static class ChoiceInput extends Input {
-        private final java.util.function.Supplier<List<Option>> options;
+        private final Function<ChatContext, List<Option>> options;
 
-        ChoiceInput(java.util.function.Supplier<List<Option>> options) {
+        ChoiceInput(Function<ChatContext, List<Option>> options) {
             this.options = options;
         }
 
         @Override
         Parsed parse(ChatContext ctx, Inbound in) {
-            List<Option> all = options.get();
+            List<Option> all = options.apply(ctx);
             if (in.kind() == Inbound.Kind.CALLBACK) {
                 String value = in.callbackData();
                 return all.stream().anyMatch(o -> o.value().equals(value)) ? Parsed.ok(value) : Parsed.error("validation.choice");
@@ -236,7 +236,7 @@ public abstract class Input {
         @Override
         List<List<Button>> buttons(ChatContext ctx, Function<String, String> callback) {
             List<List<Button>> rows = new ArrayList<>();
-            for (Option o : options.get()) {
+            for (Option o : options.apply(ctx)) {
                 rows.add(List.of(new Button(o.text(ctx), callback.apply(o.value()), null)));
             }
             return rows;
@@ -244,7 +244,7 @@ public abstract class Input {
 
         @Override
         String display(ChatContext ctx, String value) {
-            return options.get().stream().filter(o -> o.value().equals(value)).findFirst()
+            return options.apply(ctx).stream().filter(o -> o.value().equals(value)).findFirst()
                     .map(o -> o.text(ctx)).orElse(value);
         }
     }

@@ -16,8 +16,12 @@ public class Notifier {
     private final ChatStore chats;
     private final Messages messages;
     private final CallbackCodec codec;
+    private final MainMenu mainMenu;
+    private final Roles roles;
 
-    Notifier(Outbox outbox, ChatStore chats, Messages messages, CallbackCodec codec) {
+    Notifier(Outbox outbox, ChatStore chats, Messages messages, CallbackCodec codec, MainMenu mainMenu, Roles roles) {
+        this.mainMenu = mainMenu;
+        this.roles = roles;
         this.outbox = outbox;
         this.chats = chats;
         this.messages = messages;
@@ -39,10 +43,27 @@ public class Notifier {
         outbox.send(chatId, Reply.Text.of(text(chatId, key, Messages.args(args))));
     }
 
-    /** Sends any reply to a chat. */
+    /** Sends the message {@code key} with the chat's main menu as its keyboard (e.g. after being let in). */
     @Transactional
-    public void send(long chatId, Reply reply) {
-        outbox.send(chatId, reply);
+    public void sayWithMenu(long chatId, String key, Object... args) {
+        ChatRecord chat = chats.find(chatId).orElseGet(() -> {
+            ChatRecord fresh = new ChatRecord(chatId, chatId);
+            fresh.language = messages.defaultLanguage();
+            return fresh;
+        });
+        ChatContext ctx = new ChatContext(chat, null, messages, codec, roles.isManager(chat.userId), outbox);
+        outbox.send(chatId, Reply.Text.of(ctx.text(key, args)).withKeyboard(mainMenu.keyboard(ctx)));
+    }
+
+    /** Sends any reply to a chat; returns the outbox id (to look up the delivered message id later). */
+    @Transactional
+    public long send(long chatId, Reply reply) {
+        return outbox.send(chatId, reply);
+    }
+
+    /** The transport's message id of a delivered notification, if it was delivered. */
+    public java.util.Optional<Integer> deliveredMessageId(long outboxId) {
+        return outbox.transportMessageId(outboxId);
     }
 
     /** An inline button signed for the given chat. */

@@ -37,18 +37,19 @@ public class Outbox {
 
     /** Queues a message for a chat; joins the caller's transaction, wakes the sender when it commits. */
     @Transactional
-    public void send(long chatId, Reply reply) {
-        sendAt(chatId, reply, null);
+    public long send(long chatId, Reply reply) {
+        return sendAt(chatId, reply, null);
     }
 
     /** Queues a message that must not go out before {@code notBefore} (null: now). */
     @Transactional
-    public void sendAt(long chatId, Reply reply, Instant notBefore) {
-        jdbc.sql("INSERT INTO outbox (chat_id, payload, not_before) VALUES (?, ?::jsonb, coalesce(?, now()))")
+    public long sendAt(long chatId, Reply reply, Instant notBefore) {
+        long id = jdbc.sql("INSERT INTO outbox (chat_id, payload, not_before) VALUES (?, ?::jsonb, coalesce(?, now())) RETURNING id")
                 .params(chatId, json.writeValueAsString(reply),
                         notBefore == null ? null : java.sql.Timestamp.from(notBefore))
-                .update();
+                .query(Long.class).single();
         signalAfterCommit();
+        return id;
     }
 
     /**

@@ -1,0 +1,155 @@
+package io.partnerka.approval;
+
+import io.partnerka.conversation.Button;
+import io.partnerka.conversation.Notifier;
+import io.partnerka.conversation.Reply;
+import io.partnerka.conversation.Roles;
+import io.partnerka.conversation.UserError;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * One queue for everything a manager must decide. Every manager is shown a new item with Approve / Reject buttons;
+ * the first decision wins (a conditional update), the others learn who decided and when, and the cards they were
+ * shown are updated. Bot and admin web app decide through this same service.
+ */
+@Service
+public class Approvals {
+
+    private final JdbcClient jdbc;
+    private final Notifier notifier;
+    private final Roles roles;
+    private final AuditLog audit;
+    private final ApplicationEventPublisher events;
+    // handlers are looked up lazily: they belong to features that themselves submit items here
+    private final org.springframework.beans.factory.ObjectProvider<ApprovalHandler> handlers;
+    private final DateTimeFormatter timeFormat;
+
+    Approvals(JdbcClient jdbc, Notifier notifier, Roles roles, AuditLog audit, ApplicationEventPublisher events,
+              org.springframework.beans.factory.ObjectProvider<ApprovalHandler> handlers, @Value("${partnerka.time-zone:Europe/Moscow}") String zone) {
+        this.jdbc = jdbc;
+        this.notifier = notifier;
+        this.roles = roles;
+        this.audit = audit;
+        this.events = events;
+        this.handlers = handlers;
+        this.timeFormat = DateTimeFormatter.ofPattern("dd.MM.yyyy HH:mm").withZone(ZoneId.of(zone));
+    }
+
+    /** Queues an item and shows it to every manager. One open item per subject: a repeat returns the open one. */
+    @Transactional
+    public long submit(String kind, long subjectId) {
+        handler(kind);
+        Optional<Long> open = jdbc.sql("SELECT id FROM approval_item WHERE kind = ? AND subject_id = ? AND status = 'PENDING'")
+                .params(kind, subjectId).query(Long.class).optional();
+        if (open.isPresent()) return open.get();
+        long id = jdbc.sql("INSERT INTO approval_item (kind, subject_id) VALUES (?, ?) RETURNING id")
+                .params(kind, subjectId).query(Long.class).single();
+        for (long manager : roles.managerIds()) {
+            long outboxId = notifier.send(manager, card(find(id).orElseThrow(), manager, true));
+            jdbc.sql("INSERT INTO approval_notice (item_id, chat_id, outbox_id) VALUES (?, ?, ?)")
+                    .params(id, manager, outboxId).update();
+        }
+        return id;
+    }
+
+    @Transactional
+    public void approve(long itemId, Decider decider) {
+        decide(itemId, decider, true, null);
+    }
+
+    @Transactional
+    public void reject(long itemId, Decider decider, String reason) {
+        decide(itemId, decider, false, reason);
+    }
+
+    public Optional<ApprovalView> find(long itemId) {
+        return jdbc.sql("SELECT * FROM approval_item WHERE id = ?").param(itemId).query(this::view).optional();
+    }
+
+    /** Items that wait, oldest first. */
+    public List<ApprovalView> pending(int limit) {
+        return jdbc.sql("SELECT * FROM approval_item WHERE status = 'PENDING' ORDER BY created_at, id LIMIT ?")
+                .param(limit).query(this::view).list();
+    }
+
+    public int pendingCount() {
+        return jdbc.sql("SELECT count(*) FROM approval_item WHERE status = 'PENDING'").query(Integer.class).single();
+    }
+
+    /** The card of an item for a manager's chat, with buttons while it waits and the decision once made. */
+    public Reply.Text card(ApprovalView item, long managerChatId, boolean withButtons) {
+        String lang = notifier.languageOf(managerChatId);
+        String body = notifier.text(managerChatId, "approval.card", Map.of(
+                "id", item.id(),
+                "kind", notifier.text(managerChatId, "approval.kind." + item.kind(), Map.of()),
+                "card", new io.partnerka.conversation.Messages.Trusted(handler(item.kind()).card(item.subjectId(), lang))));
+        if (!item.isPending()) {
+            body += "\n\n" + decisionLine(item, managerChatId);
+            return Reply.Text.of(body);
+        }
+        Reply.Text text = Reply.Text.of(body);
+        if (!withButtons) return text;
+        return text.withButtons(List.of(List.of(
+                notifier.button(managerChatId, notifier.text(managerChatId, "approval.approve", Map.of()), "ap:" + item.id() + ":ok"),
+                notifier.button(managerChatId, notifier.text(managerChatId, "approval.reject", Map.of()), "ap:" + item.id() + ":no"))));
+    }
+
+    /** "✅ Approved by Maria, 12.05.2026 14:30" in the reader's language. */
+    public String decisionLine(ApprovalView item, long readerChatId) {
+        return notifier.text(readerChatId, "APPROVED".equals(item.status()) ? "approval.decided-approved" : "approval.decided-rejected",
+                Map.of("who", item.decidedByName() == null ? "—" : item.decidedByName(),
+                        "when", item.decidedAt() == null ? "—" : timeFormat.format(item.decidedAt()),
+                        "reason", item.reason() == null ? "—" : item.reason()));
+    }
+
+    private void decide(long itemId, Decider decider, boolean approve, String reason) {
+        ApprovalView before = find(itemId).orElseThrow(() -> new UserError("approval.not-found"));
+        int won = jdbc.sql("""
+                        UPDATE approval_item SET status = ?, decided_by = ?, decided_by_name = ?, decided_at = now(), reason = ?
+                        WHERE id = ? AND status = 'PENDING'""")
+                .params(approve ? "APPROVED" : "REJECTED", decider.userId(), decider.name(), reason, itemId).update();
+        if (won == 0) {
+            ApprovalView decided = find(itemId).orElseThrow();
+            throw new UserError("approval.already-decided", Map.of("line", decisionLine(decided, decider.userId())));
+        }
+        ApprovalHandler handler = handler(before.kind());
+        if (approve) handler.approved(before.subjectId(), decider); else handler.rejected(before.subjectId(), decider, reason);
+        ApprovalView after = find(itemId).orElseThrow();
+        audit.record(decider, approve ? "approval.approved" : "approval.rejected", before.kind() + "#" + before.subjectId(),
+                Map.of("status", before.status()), reason == null ? Map.of("status", after.status())
+                        : Map.of("status", after.status(), "reason", reason));
+        updateShownCards(after);
+        events.publishEvent(new ApprovalDecided(itemId, before.kind(), before.subjectId(), approve, decider));
+    }
+
+    /** Every manager's card of the item now says who decided; buttons disappear. */
+    private void updateShownCards(ApprovalView item) {
+        jdbc.sql("SELECT chat_id, outbox_id FROM approval_notice WHERE item_id = ?").param(item.id())
+                .query((rs, n) -> new long[]{rs.getLong(1), rs.getLong(2)}).list()
+                .forEach(notice -> notifier.deliveredMessageId(notice[1]).ifPresent(messageId ->
+                        notifier.send(notice[0], card(item, notice[0], false).asEditOf(messageId))));
+    }
+
+    private ApprovalHandler handler(String kind) {
+        ApprovalHandler h = handlers.orderedStream().filter(x -> x.kind().equals(kind)).findFirst().orElse(null);
+        if (h == null) throw new IllegalArgumentException("No approval handler for kind " + kind);
+        return h;
+    }
+
+    private ApprovalView view(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+        java.sql.Timestamp decidedAt = rs.getTimestamp("decided_at");
+        long decidedBy = rs.getLong("decided_by");
+        return new ApprovalView(rs.getLong("id"), rs.getString("kind"), rs.getLong("subject_id"), rs.getString("status"),
+                rs.getTimestamp("created_at").toInstant(), rs.wasNull() ? null : decidedBy, rs.getString("decided_by_name"),
+                decidedAt == null ? null : decidedAt.toInstant(), rs.getString("reason"));
+    }
+}

@@ -1,0 +1,192 @@
+package io.partnerka.partner;
+
+import io.partnerka.approval.Approvals;
+import io.partnerka.conversation.Notifier;
+import io.partnerka.conversation.Roles;
+import io.partnerka.conversation.UserError;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Partners and their applications: the form, the prescoring outcome, a manager's decision, the personal manager.
+ */
+@Service
+public class Partners {
+
+    private final PartnerRepository repository;
+    private final JdbcClient jdbc;
+    private final Notifier notifier;
+    private final Roles roles;
+    private final Approvals approvals;
+    private final ApplicationEventPublisher events;
+    private final Duration reapplyAfter;
+    private final DateTimeFormatter dateFormat;
+
+    Partners(PartnerRepository repository, JdbcClient jdbc, Notifier notifier, Roles roles, Approvals approvals,
+             ApplicationEventPublisher events,
+             @Value("${partnerka.application.reapply-after:30d}") Duration reapplyAfter,
+             @Value("${partnerka.time-zone:Europe/Moscow}") String zone) {
+        this.repository = repository;
+        this.jdbc = jdbc;
+        this.notifier = notifier;
+        this.roles = roles;
+        this.approvals = approvals;
+        this.events = events;
+        this.reapplyAfter = reapplyAfter;
+        this.dateFormat = DateTimeFormatter.ofPattern("dd.MM.yyyy").withZone(ZoneId.of(zone));
+    }
+
+    public Optional<PartnerView> byUser(long userId) {
+        return repository.findByUserId(userId).map(Partner::view);
+    }
+
+    public Optional<PartnerView> byId(long partnerId) {
+        return repository.findById(partnerId).map(Partner::view);
+    }
+
+    /** An approved partner's view, or a refusal the person understands. */
+    public PartnerView approvedPartner(long userId) {
+        PartnerView p = byUser(userId).orElseThrow(() -> new UserError("partner.not-a-partner"));
+        if (!p.isApproved()) throw new UserError("partner.not-approved-yet");
+        return p;
+    }
+
+    /** The chat of a partner's personal manager, or every manager when none is assigned. */
+    public List<Long> managersOf(long partnerId) {
+        return repository.findById(partnerId).map(p -> p.managerId).map(List::of).orElse(roles.managerIds());
+    }
+
+    /** The {@code /start} payload a person first came with (first touch wins). */
+    @Transactional
+    public void recordFirstTouch(long userId, String payload) {
+        if (payload == null || !payload.matches("[A-Za-z0-9_-]{1,64}")) return;
+        jdbc.sql("INSERT INTO first_touch (user_id, payload) VALUES (?, ?) ON CONFLICT (user_id) DO NOTHING")
+                .params(userId, payload).update();
+    }
+
+    public Optional<String> firstTouch(long userId) {
+        return jdbc.sql("SELECT payload FROM first_touch WHERE user_id = ?").param(userId).query(String.class).optional();
+    }
+
+    /** Whether a person may fill in the form now; if not, the reason as a refusal. */
+    void checkMayApply(long userId) {
+        Optional<Partner> existing = repository.findByUserId(userId);
+        if (existing.isEmpty()) return;
+        Partner p = existing.get();
+        switch (p.status) {
+            case APPROVED -> throw new UserError("apply.already-partner");
+            case PENDING_REVIEW -> throw new UserError("apply.already-pending");
+            case BLOCKED -> throw new UserError("apply.blocked");
+            case REJECTED -> {
+                Instant allowed = p.decidedAt.plus(reapplyAfter);
+                if (allowed.isAfter(Instant.now())) {
+                    throw new UserError("apply.cooldown", Map.of("date", dateFormat.format(allowed)));
+                }
+            }
+            case PRESCORING -> { }
+        }
+    }
+
+    boolean isInPrescoring(long userId) {
+        return repository.findByUserId(userId).map(p -> p.status == PartnerStatus.PRESCORING).orElse(false);
+    }
+
+    /** The form is filled: the application exists, prescoring follows. */
+    @Transactional
+    void submitApplication(long userId, long chatId, String language, ApplicationDraft draft) {
+        checkMayApply(userId);
+        Partner p = repository.findByUserId(userId).orElseGet(Partner::new);
+        p.userId = userId;
+        p.chatId = chatId;
+        p.status = PartnerStatus.PRESCORING;
+        p.type = draft.type();
+        p.segment = draft.type();
+        p.name = draft.name();
+        p.city = draft.city();
+        p.phone = draft.phone();
+        p.email = draft.email();
+        p.source = draft.source();
+        p.language = language;
+        p.appliedAt = Instant.now();
+        p.decidedAt = null;
+        p.rejectReason = null;
+        p.score = null;
+        repository.save(p);
+        events.publishEvent(new ApplicationSubmitted(p.id, userId, firstTouch(userId).orElse(null)));
+    }
+
+    /** What prescoring decided: approve at once, reject politely, or ask a manager. */
+    public enum Outcome { APPROVE, REJECT, REVIEW }
+
+    /** Called by prescoring when the questionnaire is done; the partner is told what happens next. */
+    @Transactional
+    public void prescored(long userId, int score, Outcome outcome, String rejectText) {
+        Partner p = repository.findByUserId(userId).orElseThrow(() -> new UserError("partner.not-a-partner"));
+        if (p.status != PartnerStatus.PRESCORING) throw new UserError("apply.already-pending");
+        p.score = score;
+        switch (outcome) {
+            case APPROVE -> approve(p);
+            case REJECT -> reject(p, rejectText);
+            case REVIEW -> {
+                p.status = PartnerStatus.PENDING_REVIEW;
+                repository.save(p);
+                approvals.submit(ApplicationApprovals.KIND, p.id);
+                notifier.sayWithMenu(p.chatId, "apply.under-review");
+            }
+        }
+    }
+
+    void approve(Partner p) {
+        p.status = PartnerStatus.APPROVED;
+        p.decidedAt = Instant.now();
+        p.managerId = nextManager();
+        repository.save(p);
+        String manager = p.managerId == null ? "—" : managerName(p.managerId);
+        notifier.sayWithMenu(p.chatId, "apply.approved", "name", p.name, "manager", manager);
+        if (p.managerId != null) {
+            notifier.say(p.managerId, "partner.assigned-to-you", "name", p.name, "city", p.city, "id", p.id);
+        }
+        events.publishEvent(new PartnerApproved(p.id, p.userId, p.managerId, p.type));
+    }
+
+    void reject(Partner p, String reason) {
+        p.status = PartnerStatus.REJECTED;
+        p.decidedAt = Instant.now();
+        p.rejectReason = reason;
+        repository.save(p);
+        String again = dateFormat.format(p.decidedAt.plus(reapplyAfter));
+        if (reason == null || reason.isBlank()) {
+            notifier.sayWithMenu(p.chatId, "apply.rejected", "date", again);
+        } else {
+            notifier.sayWithMenu(p.chatId, "apply.rejected-with-reason", "reason", reason, "date", again);
+        }
+    }
+
+    Optional<Partner> entity(long partnerId) {
+        return repository.findById(partnerId);
+    }
+
+    /** Round robin over the configured managers; a database sequence keeps it fair across restarts and instances. */
+    private Long nextManager() {
+        List<Long> managers = roles.managerIds();
+        if (managers.isEmpty()) return null;
+        long n = jdbc.sql("SELECT nextval('manager_round_robin')").query(Long.class).single();
+        return managers.get((int) ((n - 1) % managers.size()));
+    }
+
+    private String managerName(long managerId) {
+        return jdbc.sql("SELECT coalesce(CASE WHEN username IS NOT NULL THEN first_name || ' (@' || username || ')' END, first_name) FROM chat WHERE chat_id = ?")
+                .param(managerId).query(String.class).optional().filter(s -> !s.isBlank())
+                .orElse(notifier.text(managerId, "partner.your-manager-default", Map.of()));
+    }
+}
