@@ -112,6 +112,7 @@
         state.keyboardOpen = true;
         state.commands = [];
         $('messages').replaceChildren();
+        $('toast').hidden = true;
         renderKeyboard();
         closePopovers();
     }
@@ -251,7 +252,8 @@
                 list.append(el('div', 'day', dayLabel(m.date)));
             }
             list.append(node);
-            if (known === undefined && m.from === 'BOT') node.classList.add('appear');
+            // only what arrives live slides in; a chat's history appears at once
+            if (state.seq > 0 && m.from === 'BOT') node.classList.add('appear');
         }
         state.messages.set(m.id, {view: m, node});
     }

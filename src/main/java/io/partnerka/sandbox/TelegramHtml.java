@@ -125,7 +125,9 @@ final class TelegramHtml {
         }
         entities.sort(Comparator.comparingInt(MessageEntity::getOffset)
                 .thenComparing(Comparator.comparingInt(MessageEntity::getLength).reversed()));
-        return new Parsed(text.toString(), List.copyOf(entities), out.toString());
+        String plain = text.toString();
+        entities.forEach(e -> e.computeText(plain));
+        return new Parsed(plain, List.copyOf(entities), out.toString());
     }
 
     private record Open(String name, String entity, String close, int start, String url, String language) {

@@ -117,7 +117,10 @@ class UpdateFactory {
         List<MessageEntity> entities = new ArrayList<>();
         Matcher m = COMMAND.matcher(text);
         while (m.find()) {
-            entities.add(new MessageEntity("bot_command", m.start(), m.end() - m.start()));
+            MessageEntity entity = new MessageEntity("bot_command", m.start(), m.end() - m.start());
+            // Telegram's JSON has no entity text; TelegramBots fills it on parsing and Message.isCommand() needs it
+            entity.computeText(text);
+            entities.add(entity);
         }
         return entities;
     }

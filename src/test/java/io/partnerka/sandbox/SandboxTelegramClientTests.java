@@ -256,7 +256,7 @@ class SandboxTelegramClientTests {
         assertThatThrownBy(() -> client.execute(SendPoll.builder().chatId(1001L).question("?").option(
                 org.telegram.telegrambots.meta.api.objects.polls.input.InputPollOption.builder().text("a").build()).option(
                 org.telegram.telegrambots.meta.api.objects.polls.input.InputPollOption.builder().text("b").build()).build()))
-                .isInstanceOf(TelegramApiException.class).hasMessageContaining("sandbox does not play").hasMessageContaining("sendpoll");
+                .isInstanceOf(TelegramApiException.class).hasMessageContaining("sandbox does not play").hasMessageContaining("sendPoll");
     }
 
     // ---- the updates the sandbox builds ------------------------------------------------------------------------------
@@ -284,7 +284,12 @@ class SandboxTelegramClientTests {
         assertThat(m.at("/entities/0/offset").asInt()).isZero();
         assertThat(m.at("/entities/0/length").asInt()).isEqualTo(6);
 
+        assertThat(first.getMessage().isCommand()).as("as built, without a JSON round trip").isTrue();
+        assertThat(first.getMessage().getEntities().get(0).getText()).isEqualTo("/start");
         Update parsed = json.readValue(json.writeValueAsString(first), Update.class);
+        // TelegramBots fills an entity's text in Message.getEntities(), and isCommand() needs it
+        assertThat(parsed.getMessage().getEntities()).extracting("type", "text").containsExactly(
+                org.assertj.core.groups.Tuple.tuple("bot_command", "/start"));
         assertThat(parsed.getMessage().isCommand()).isTrue();
         assertThat(json.readValue(json.writeValueAsString(second), Update.class).getMessage().isCommand()).isFalse();
         assertThat(second.getMessage().getEntities()).isNull();
