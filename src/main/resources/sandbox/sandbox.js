@@ -6,6 +6,7 @@
     const S = window.SANDBOX;
     const T = (key) => S.texts[key] ?? key;
     const API = '/sandbox/api';
+    const webUrl = (url) => /^(https?|tg):\/\//i.test(String(url || '').trim());
     const STICKERS = ['👍', '😀', '🎉', '🤝', '🔥', '❤️', '🤔', '🙏'];
     const COLORS = ['#e17076', '#faa774', '#a695e7', '#7bc862', '#6ec9cb', '#65aadd', '#ee7aae'];
 
@@ -216,7 +217,7 @@
                 for (const b of r) {
                     if (b.url) {
                         const a = el('a', 'inline-button url', b.text);
-                        a.href = b.url;
+                        if (webUrl(b.url)) a.href = b.url;
                         a.target = '_blank';
                         a.rel = 'noopener noreferrer';
                         line.append(a);
@@ -363,7 +364,7 @@
             button.classList.remove('pending');
             state.pending.delete(a.callbackId);
         }
-        if (a.url) window.open(a.url, '_blank', 'noopener');
+        if (a.url && webUrl(a.url)) window.open(a.url, '_blank', 'noopener');
         if (!a.text) return;
         if (a.alert) alertBox(a.text); else toast(a.text);
     }

@@ -90,6 +90,8 @@ class SandboxChats {
     }
 
     private static final int MAX_ANSWERS = 20;
+    /** A chat keeps its latest messages only; the sandbox is for walking flows, not an archive. */
+    static final int MAX_MESSAGES = 1000;
 
     private static final class Chat {
         final LinkedHashMap<Integer, Entry> entries = new LinkedHashMap<>();
@@ -117,7 +119,9 @@ class SandboxChats {
     Entry add(long chatId, Entry entry) {
         return change(() -> {
             entry.seq = ++seq;
-            chat(chatId).entries.put(entry.id, entry);
+            LinkedHashMap<Integer, Entry> entries = chat(chatId).entries;
+            entries.put(entry.id, entry);
+            if (entries.size() > MAX_MESSAGES) entries.remove(entries.keySet().iterator().next());
             return entry;
         });
     }

@@ -1,6 +1,7 @@
 package io.partnerka.sandbox;
 
 import io.partnerka.conversation.Messages;
+import io.partnerka.conversation.Roles;
 import io.partnerka.telegram.TelegramUpdates;
 import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
@@ -34,8 +35,10 @@ class SandboxConfiguration implements WebMvcConfigurer {
     }
 
     @Bean
-    SandboxPersonas sandboxPersonas(JdbcClient jdbc, @Value("${partnerka.sandbox.manager-id:100}") long managerId) {
-        return new SandboxPersonas(jdbc, managerId);
+    SandboxPersonas sandboxPersonas(JdbcClient jdbc, Roles roles,
+                                    @Value("${partnerka.sandbox.manager-id:100}") long managerId) {
+        return new SandboxPersonas(jdbc, managerId,
+                roles.managerIds().stream().filter(id -> id != managerId).toList());
     }
 
     @Bean

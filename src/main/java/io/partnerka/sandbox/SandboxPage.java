@@ -1,7 +1,6 @@
 package io.partnerka.sandbox;
 
 import java.time.Instant;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -15,13 +14,11 @@ class SandboxPage {
 
     private final SandboxTexts texts;
     private final SandboxPersonas personas;
-    private final String managerIds;
     private final String version = Long.toString(Instant.now().getEpochSecond(), 36);
 
-    SandboxPage(SandboxTexts texts, SandboxPersonas personas, @Value("${partnerka.manager-ids:}") String managerIds) {
+    SandboxPage(SandboxTexts texts, SandboxPersonas personas) {
         this.texts = texts;
         this.personas = personas;
-        this.managerIds = managerIds;
     }
 
     @GetMapping("/")
@@ -32,7 +29,6 @@ class SandboxPage {
         model.addAttribute("t", texts.ui(language));
         model.addAttribute("managerId", personas.managerId());
         model.addAttribute("managerName", personas.find(personas.managerId()).map(SandboxPersonas.Persona::firstName).orElse(""));
-        model.addAttribute("otherManagers", managerIds == null ? "" : managerIds.strip());
         model.addAttribute("botUsername", UpdateFactory.BOT_USERNAME);
         model.addAttribute("v", version);
         return "sandbox/index";

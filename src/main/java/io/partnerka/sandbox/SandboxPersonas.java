@@ -27,13 +27,16 @@ class SandboxPersonas {
 
     private final JdbcClient jdbc;
     private final long managerId;
+    private final List<Long> otherManagers;
     private final Map<Long, Persona> cache = new LinkedHashMap<>();
     private final Set<Long> blocked = ConcurrentHashMap.newKeySet();
     private boolean loaded;
 
-    SandboxPersonas(JdbcClient jdbc, long managerId) {
+    /** {@code otherManagers}: PARTNERKA_MANAGER_IDS, who get personas too, so their notifications can be seen. */
+    SandboxPersonas(JdbcClient jdbc, long managerId, List<Long> otherManagers) {
         this.jdbc = jdbc;
         this.managerId = managerId;
+        this.otherManagers = List.copyOf(otherManagers);
     }
 
     long managerId() {
@@ -43,8 +46,9 @@ class SandboxPersonas {
     synchronized List<Persona> all() {
         load();
         List<Persona> list = new ArrayList<>(cache.values());
-        // the first partner, then the manager, then partners in the order they were added
-        list.sort(Comparator.comparingInt((Persona p) -> p.id() == FIRST_PARTNER ? 0 : p.id() == managerId ? 1 : 2)
+        // the first partner, the manager, other managers, then partners in the order they were added
+        list.sort(Comparator.comparingInt((Persona p) -> p.id() == FIRST_PARTNER ? 0 : p.id() == managerId ? 1
+                        : otherManagers.contains(p.id()) ? 2 : 3)
                 .thenComparingLong(Persona::id));
         return list;
     }
@@ -98,6 +102,11 @@ class SandboxPersonas {
         }
         if (!cache.containsKey(managerId)) {
             insert(new Persona(managerId, "Мария", "maria_manager", "ru", "+79160000100"));
+        }
+        for (long id : otherManagers) {
+            if (!cache.containsKey(id)) {
+                insert(new Persona(id, "Менеджер " + id, "manager_" + id, "ru", "+7916" + String.format("%07d", id % 10_000_000)));
+            }
         }
         loaded = true;
     }

@@ -267,6 +267,7 @@ class SandboxTelegramClient implements TelegramClient {
         if (m.getText() != null && m.getText().length() > 200) {
             throw error(m, 400, "Bad Request: MESSAGE_TOO_LONG");
         }
+        if (m.getUrl() != null && !webUrl(m.getUrl())) throw error(m, 400, "Bad Request: URL_INVALID");
         chats.answer(chatId, m.getCallbackQueryId(), m.getText(), Boolean.TRUE.equals(m.getShowAlert()), m.getUrl());
         return Boolean.TRUE;
     }
@@ -693,6 +694,8 @@ class SandboxTelegramClient implements TelegramClient {
                         && b.getCallbackData().getBytes(StandardCharsets.UTF_8).length > MAX_CALLBACK_DATA) {
                     throw error(m, 400, "Bad Request: BUTTON_DATA_INVALID");
                 }
+                if (b.getUrl() != null && !webUrl(b.getUrl())) throw error(m, 400, "Bad Request: BUTTON_URL_INVALID");
+                if (b.getText() == null || b.getText().isBlank()) throw error(m, 400, "Bad Request: BUTTON_TEXT_INVALID");
                 buttons.add(new InlineButton(b.getText(), b.getCallbackData(), b.getUrl()));
             }
             if (!buttons.isEmpty()) rows.add(List.copyOf(buttons));
@@ -728,6 +731,12 @@ class SandboxTelegramClient implements TelegramClient {
         if (scope == null) return "default";
         if (scope instanceof BotCommandScopeChat c) return "chat:" + c.getChatId();
         return scope.getType();
+    }
+
+    /** The links Telegram takes for buttons (and the only ones the page will open). */
+    static boolean webUrl(String url) {
+        String u = url.strip().toLowerCase(Locale.ROOT);
+        return u.startsWith("https://") || u.startsWith("http://") || u.startsWith("tg://");
     }
 
     private static int[] imageSize(byte[] bytes) {

@@ -11,6 +11,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.ScreenshotAnimations;
 import io.partnerka.PartnerkaTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,7 +136,7 @@ class SandboxBrowserTests {
         assertThat(page.locator(".row.user").first()).containsText("/help");
 
         Files.createDirectories(SCREENSHOTS);
-        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("sandbox-chat.png")));
+        page.screenshot(new Page.ScreenshotOptions().setAnimations(ScreenshotAnimations.DISABLED).setPath(SCREENSHOTS.resolve("sandbox-chat.png")));
     }
 
     @Test
@@ -187,7 +188,7 @@ class SandboxBrowserTests {
         expectBot(before, "вы партнёр программы");
 
         Files.createDirectories(SCREENSHOTS);
-        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("sandbox-journey.png")));
+        page.screenshot(new Page.ScreenshotOptions().setAnimations(ScreenshotAnimations.DISABLED).setPath(SCREENSHOTS.resolve("sandbox-journey.png")));
     }
 
     // ---- chat helpers ----------------------------------------------------------------------------------------------

@@ -124,6 +124,11 @@ class SandboxTelegramClientTests {
         assertThatThrownBy(() -> client.execute(SendMessage.builder().chatId(chat).text("x".repeat(4097)).build()))
                 .isInstanceOfSatisfying(TelegramApiRequestException.class,
                         e -> assertThat(e.getApiResponse()).contains("message is too long"));
+        InlineKeyboardMarkup script = InlineKeyboardMarkup.builder().keyboardRow(new InlineKeyboardRow(
+                InlineKeyboardButton.builder().text("x").url("javascript:alert(1)").build())).build();
+        assertThatThrownBy(() -> client.execute(SendMessage.builder().chatId(chat).text("Ссылка").replyMarkup(script).build()))
+                .isInstanceOfSatisfying(TelegramApiRequestException.class,
+                        e -> assertThat(e.getApiResponse()).contains("BUTTON_URL_INVALID"));
         assertThat(history(chat)).extracting(MessageView::from).containsOnly(SandboxChats.Sender.SYSTEM);
         assertThat(history(chat).get(0).text()).contains("Unsupported start tag");
     }
