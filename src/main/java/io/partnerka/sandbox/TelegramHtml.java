@@ -77,8 +77,21 @@ final class TelegramHtml {
         while (i < n) {
             char c = html.charAt(i);
             if (c == '<') {
+                boolean closing = i + 1 < n && html.charAt(i + 1) == '/';
+                if (!closing) {
+                    // like Telegram: the tag name runs to a space or '>', and is checked before anything else
+                    int j = i + 1;
+                    while (j < n && !Character.isWhitespace(html.charAt(j)) && html.charAt(j) != '>') j++;
+                    if (j >= n) throw new Invalid("Unclosed start tag at byte offset " + byteOffset(html, i));
+                    String name = html.substring(i + 1, j).toLowerCase(Locale.ROOT);
+                    if (!TAGS.containsKey(name)) {
+                        throw new Invalid("Unsupported start tag \"" + name + "\" at byte offset " + byteOffset(html, i));
+                    }
+                }
                 int end = html.indexOf('>', i);
-                if (end < 0) throw new Invalid("Unclosed start tag at byte offset " + byteOffset(html, i));
+                if (end < 0) {
+                    throw new Invalid((closing ? "Unclosed end tag" : "Unclosed start tag") + " at byte offset " + byteOffset(html, i));
+                }
                 String inside = html.substring(i + 1, end);
                 if (inside.startsWith("/")) {
                     String name = inside.substring(1).strip().toLowerCase(Locale.ROOT);

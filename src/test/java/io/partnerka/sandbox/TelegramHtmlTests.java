@@ -58,7 +58,8 @@ class TelegramHtmlTests {
         assertThatThrownBy(() -> TelegramHtml.parse("a <script>alert(1)</script>"))
                 .hasMessage("Bad Request: can't parse entities: Unsupported start tag \"script\" at byte offset 2");
         assertThatThrownBy(() -> TelegramHtml.parse("я <br>")).hasMessageContaining("Unsupported start tag \"br\" at byte offset 3");
-        assertThatThrownBy(() -> TelegramHtml.parse("1 < 2")).hasMessageContaining("Unsupported start tag");
+        assertThatThrownBy(() -> TelegramHtml.parse("1 < 2")).hasMessageContaining("Unsupported start tag \"\" at byte offset 2");
+        assertThatThrownBy(() -> TelegramHtml.parse("<3")).hasMessageContaining("Unclosed start tag at byte offset 0");
         assertThatThrownBy(() -> TelegramHtml.parse("<b>x")).hasMessageContaining("Can't find end tag corresponding to start tag \"b\"");
         assertThatThrownBy(() -> TelegramHtml.parse("<b><i>x</b></i>")).hasMessageContaining("expected \"</i>\", found \"</b>\"");
         assertThatThrownBy(() -> TelegramHtml.parse("x</b>")).hasMessageContaining("Unexpected end tag");
