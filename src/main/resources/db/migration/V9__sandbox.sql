@@ -1,6 +1,6 @@
 -- sandbox: the people a developer plays in the browser chat (kept so an added partner survives a restart, because the
--- bot remembers them), and the ids Telegram would hand out: update ids must never repeat (the inbox ignores a
--- repeated update_id), message ids must not either (the bot edits messages by id after a restart too)
+-- bot remembers them), and the message ids the sandbox hands out as Telegram would: never reused, across restarts
+-- too, because the bot edits its messages by id (update ids come from the telegram module's own sequence)
 CREATE TABLE sandbox_persona (
     user_id       BIGINT PRIMARY KEY,
     first_name    VARCHAR(64)  NOT NULL,
@@ -10,5 +10,4 @@ CREATE TABLE sandbox_persona (
     created_at    TIMESTAMPTZ  NOT NULL DEFAULT now()
 );
 
-CREATE SEQUENCE sandbox_update_id AS INT;
 CREATE SEQUENCE sandbox_message_id AS INT;

@@ -14,7 +14,6 @@ import java.util.NoSuchElementException;
 import javax.imageio.ImageIO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.ObjectProvider;
 import org.telegram.telegrambots.meta.api.objects.Update;
 
 /**
@@ -30,11 +29,11 @@ class SandboxActions {
     private final SandboxPersonas personas;
     private final SandboxIds ids;
     private final UpdateFactory factory;
-    private final ObjectProvider<TelegramUpdates> updates;
+    private final TelegramUpdates updates;
     private final SandboxTexts texts;
 
     SandboxActions(SandboxChats chats, SandboxPersonas personas, SandboxIds ids, UpdateFactory factory,
-                   ObjectProvider<TelegramUpdates> updates, SandboxTexts texts) {
+                   TelegramUpdates updates, SandboxTexts texts) {
         this.chats = chats;
         this.personas = personas;
         this.ids = ids;
@@ -125,13 +124,8 @@ class SandboxActions {
     }
 
     private void deliver(Persona p, Update update) {
-        TelegramUpdates pipeline = updates.getIfAvailable();
-        if (pipeline == null) {
-            chats.note(p.id(), texts.text(p.language(), "sandbox.note.no-pipeline"));
-            return;
-        }
         try {
-            pipeline.receive(List.of(update));
+            updates.receive(List.of(update));
         } catch (RuntimeException ex) {
             log.error("The pipeline refused sandbox update {}", update.getUpdateId(), ex);
             chats.note(p.id(), texts.text(p.language(), "sandbox.note.pipeline-failed", "error", String.valueOf(ex.getMessage())));

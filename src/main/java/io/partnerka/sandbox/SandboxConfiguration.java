@@ -4,7 +4,6 @@ import io.partnerka.conversation.Messages;
 import io.partnerka.conversation.Roles;
 import io.partnerka.telegram.TelegramUpdates;
 import java.time.Duration;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
@@ -47,8 +46,8 @@ class SandboxConfiguration implements WebMvcConfigurer {
     }
 
     @Bean
-    UpdateFactory sandboxUpdateFactory(SandboxIds ids) {
-        return new UpdateFactory(ids);
+    UpdateFactory sandboxUpdateFactory(TelegramUpdates updates) {
+        return new UpdateFactory(updates::newUpdateId);
     }
 
     /** The Bot API the bot talks to in sandbox mode. */
@@ -60,7 +59,7 @@ class SandboxConfiguration implements WebMvcConfigurer {
 
     @Bean
     SandboxActions sandboxActions(SandboxChats chats, SandboxPersonas personas, SandboxIds ids, UpdateFactory factory,
-                                  ObjectProvider<TelegramUpdates> updates, SandboxTexts texts) {
+                                  TelegramUpdates updates, SandboxTexts texts) {
         return new SandboxActions(chats, personas, ids, factory, updates, texts);
     }
 

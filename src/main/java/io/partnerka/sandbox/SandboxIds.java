@@ -3,8 +3,8 @@ package io.partnerka.sandbox;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The ids Telegram would hand out, from database sequences so they keep growing across restarts: the inbox ignores an
- * update_id it has seen, and the bot edits its messages by id.
+ * The message ids Telegram would hand out, from a database sequence so they keep growing across restarts: the bot
+ * edits its messages by id. (Update ids come from {@link io.partnerka.telegram.TelegramUpdates#newUpdateId()}.)
  */
 class SandboxIds {
 
@@ -12,10 +12,6 @@ class SandboxIds {
 
     SandboxIds(JdbcClient jdbc) {
         this.jdbc = jdbc;
-    }
-
-    int nextUpdateId() {
-        return jdbc.sql("SELECT nextval('sandbox_update_id')").query(Integer.class).single();
     }
 
     int nextMessageId() {

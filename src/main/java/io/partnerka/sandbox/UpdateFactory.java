@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.telegram.telegrambots.meta.api.objects.CallbackQuery;
@@ -30,10 +31,11 @@ class UpdateFactory {
             .canJoinGroups(false).canReadAllGroupMessages(false).supportInlineQueries(false).build();
     private static final Pattern COMMAND = Pattern.compile("(?<![^\\s])/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]{3,32})?");
 
-    private final SandboxIds ids;
+    private final IntSupplier updateIds;
 
-    UpdateFactory(SandboxIds ids) {
-        this.ids = ids;
+    /** {@code updateIds}: ids never handed out before (the inbox ignores an update_id it has seen). */
+    UpdateFactory(IntSupplier updateIds) {
+        this.updateIds = updateIds;
     }
 
     static User user(Persona p) {
@@ -92,7 +94,7 @@ class UpdateFactory {
         query.setChatInstance(String.valueOf(-(p.id() * 7919 + 4_000_000_000_000L)));
         query.setData(data);
         Update update = new Update();
-        update.setUpdateId(ids.nextUpdateId());
+        update.setUpdateId(updateIds.getAsInt());
         update.setCallbackQuery(query);
         return update;
     }
@@ -107,7 +109,7 @@ class UpdateFactory {
 
     private Update update(Message message) {
         Update update = new Update();
-        update.setUpdateId(ids.nextUpdateId());
+        update.setUpdateId(updateIds.getAsInt());
         update.setMessage(message);
         return update;
     }

@@ -13,13 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The page's JSON API over real HTTP: personas, a text through the bot and back, files, stale presses, waiting. */
 @PartnerkaTest
-@Import(TestPipeline.class)
 class SandboxApiTests {
 
     @LocalServerPort

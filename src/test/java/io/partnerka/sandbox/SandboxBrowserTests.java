@@ -23,7 +23,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
 
 /**
  * The sandbox in a real browser (the system Chromium, headless): a partner and the manager chat with the bot, press
@@ -31,7 +30,6 @@ import org.springframework.context.annotation.Import;
  * Skipped where /usr/bin/chromium does not exist (install Debian's chromium package to run it).
  */
 @PartnerkaTest
-@Import(TestPipeline.class)
 class SandboxBrowserTests {
 
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -89,8 +87,8 @@ class SandboxBrowserTests {
 
         int before = botCount();
         send("/help");
-        Locator help = expectBot(before, "/menu — главное меню");
-        assertThat(help.locator(".text b")).hasText("Команды");
+        Locator answer = expectBot(before, "/menu — главное меню");
+        assertThat(answer.locator(".text b")).hasText("Команды");
         assertThat(page.locator(".row.user").last()).containsText("/help");
 
         // an inline keyboard: /language, then a press; the answer edits nothing but changes the language
@@ -127,8 +125,12 @@ class SandboxBrowserTests {
         assertThat(page.locator("#me-name")).hasText("Мария");
         assertThat(page.locator("#me-role")).hasText("менеджер");
         assertThat(page.locator(".row.user")).hasCount(0);
+        // the command menu the bot registered at start, as Telegram's "Menu" button shows it
         before = botCount();
-        send("/help");
+        page.locator("#commands-button").click();
+        Locator help = page.locator("#popover-commands .command", new Page.LocatorOptions().setHasText("/help"));
+        assertThat(help).isVisible();
+        help.click();
         expectBot(before, "Команды менеджера");
         expectBot(before, "/pending");
 

@@ -17,7 +17,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.telegram.telegrambots.meta.api.methods.AnswerCallbackQuery;
 import org.telegram.telegrambots.meta.api.methods.GetFile;
 import org.telegram.telegrambots.meta.api.methods.GetMe;
+import org.telegram.telegrambots.meta.api.methods.commands.GetMyCommands;
 import org.telegram.telegrambots.meta.api.methods.commands.SetMyCommands;
+import org.telegram.telegrambots.meta.api.objects.commands.scope.BotCommandScopeChat;
 import org.telegram.telegrambots.meta.api.methods.polls.SendPoll;
 import org.telegram.telegrambots.meta.api.methods.send.SendDocument;
 import org.telegram.telegrambots.meta.api.methods.send.SendMessage;
@@ -234,11 +236,18 @@ class SandboxTelegramClientTests {
     }
 
     @Test
-    void commandMenusPerLanguage() throws Exception {
-        client.execute(SetMyCommands.builder().command(new BotCommand("start", "Начать")).command(new BotCommand("help", "Справка")).build());
-        client.execute(SetMyCommands.builder().languageCode("en").command(new BotCommand("help", "Help")).build());
-        assertThat(chats.commandsFor(1001, "ru")).extracting(SandboxChats.Command::command).containsExactly("start", "help");
-        assertThat(chats.commandsFor(1001, "en")).extracting(SandboxChats.Command::description).containsExactly("Help");
+    void commandMenusPerLanguageAndChatAsTelegramResolvesThem() throws Exception {
+        // the telegram module registered the menu at start, per language
+        assertThat(chats.commandsFor(1001, "ru")).extracting(SandboxChats.Command::command).contains("start", "help");
+        assertThat(chats.commandsFor(1001, "en")).extracting(SandboxChats.Command::description).contains("What I can do");
+
+        long chat = newChat();
+        client.execute(SetMyCommands.builder().scope(new BotCommandScopeChat(String.valueOf(chat)))
+                .command(new BotCommand("pending", "Ждут решения")).build());
+        assertThat(chats.commandsFor(chat, "ru")).extracting(SandboxChats.Command::command).containsExactly("pending");
+        assertThat(chats.commandsFor(chat, "en")).as("a chat's own menu, whatever the language").hasSize(1);
+        assertThat(client.execute(GetMyCommands.builder().scope(new BotCommandScopeChat(String.valueOf(chat))).build()))
+                .extracting(BotCommand::getCommand).containsExactly("pending");
     }
 
     @Test
