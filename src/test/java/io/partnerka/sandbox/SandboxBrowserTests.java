@@ -65,13 +65,15 @@ class SandboxBrowserTests {
     }
 
     @BeforeEach
-    void openSandbox() {
+    void openSandbox() throws Exception {
         context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 860).setLocale("ru-RU"));
         context.setDefaultTimeout(TIMEOUT_MS);
         page = context.newPage();
         page.navigate("http://localhost:" + port + "/?lang=ru");
         assertThat(page.locator("#intro")).isVisible();
         assertThat(page.locator("#intro")).containsText("TELEGRAM_BOT_TOKEN");
+        assertThat(page.locator("[data-testid=about]")).containsText("Мария (id 100)");
+        screenshot("sandbox-intro.png");
         page.locator("#intro-hide").click();
     }
 
@@ -137,8 +139,7 @@ class SandboxBrowserTests {
         page.locator("[data-testid=persona-1001]").click();
         assertThat(page.locator(".row.user").first()).containsText("/help");
 
-        Files.createDirectories(SCREENSHOTS);
-        page.screenshot(new Page.ScreenshotOptions().setAnimations(ScreenshotAnimations.DISABLED).setPath(SCREENSHOTS.resolve("sandbox-chat.png")));
+        screenshot("sandbox-chat.png");
     }
 
     @Test
@@ -148,6 +149,7 @@ class SandboxBrowserTests {
         page.locator("#add-submit").click();
         assertThat(page.locator("#me-name")).hasText("Вера Смирнова");
         assertThat(page.locator("#start")).isVisible();
+        screenshot("sandbox-new-partner.png");
 
         int before = botCount();
         page.locator("#start").click();
@@ -189,8 +191,12 @@ class SandboxBrowserTests {
         keyboard.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("👤 Профиль")).click();
         expectBot(before, "вы партнёр программы");
 
+        screenshot("sandbox-journey.png");
+    }
+
+    private void screenshot(String name) throws java.io.IOException {
         Files.createDirectories(SCREENSHOTS);
-        page.screenshot(new Page.ScreenshotOptions().setAnimations(ScreenshotAnimations.DISABLED).setPath(SCREENSHOTS.resolve("sandbox-journey.png")));
+        page.screenshot(new Page.ScreenshotOptions().setAnimations(ScreenshotAnimations.DISABLED).setPath(SCREENSHOTS.resolve(name)));
     }
 
     // ---- chat helpers ----------------------------------------------------------------------------------------------
