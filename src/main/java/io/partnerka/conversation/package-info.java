@@ -2,5 +2,4 @@
  * The transport-agnostic conversation engine: inbound events, replies, flows with per-chat state in PostgreSQL,
  * signed inline buttons, the message catalog and the outbox every reply goes through.
  */
-@org.springframework.modulith.ApplicationModule(type = org.springframework.modulith.ApplicationModule.Type.OPEN)
 package io.partnerka.conversation;

@@ -1,0 +1,22 @@
+# Multi-stage build: Maven builds the jar, a slim JRE runs it as a non-root user.
+FROM eclipse-temurin:17-jdk AS build
+WORKDIR /src
+COPY .mvn .mvn
+COPY mvnw pom.xml ./
+RUN ./mvnw -B -q dependency:go-offline
+COPY src src
+COPY messages messages
+RUN ./mvnw -B -q -DskipTests package && cp target/partnerka-*.jar /src/app.jar
+
+FROM eclipse-temurin:17-jre
+RUN groupadd --system partnerka && useradd --system --gid partnerka --home /app partnerka
+WORKDIR /app
+COPY --from=build /src/app.jar app.jar
+COPY messages messages
+RUN mkdir -p /app/data && chown -R partnerka:partnerka /app
+USER partnerka
+EXPOSE 8080
+ENV PARTNERKA_DATA_DIR=/app/data
+HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=5 \
+  CMD bash -c 'exec 3<>/dev/tcp/127.0.0.1/8080 && printf "GET /actuator/health HTTP/1.0\r\n\r\n" >&3 && grep -q UP <&3' || exit 1
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/app.jar"]
