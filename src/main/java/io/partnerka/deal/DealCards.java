@@ -48,6 +48,14 @@ class DealCards {
         this.date = DateTimeFormatter.ofPattern("dd.MM.yyyy").withZone(settings.zone);
     }
 
+    /** A formatted amount as a message argument: digits, separators and a currency sign, safe as it is. */
+    static Messages.Trusted amount(java.math.BigDecimal value, String currency, String lang) {
+        return new Messages.Trusted(MoneyFormat.amount(value, currency, lang));
+    }
+
+    /** "—" for a missing value (as is: the catalog's escaping would turn it into an entity Telegram does not know). */
+    static final Messages.Trusted NONE = new Messages.Trusted("—");
+
     String status(String code, String lang) {
         return messages.text(lang, "deal.status." + code);
     }
@@ -62,16 +70,16 @@ class DealCards {
 
     /** "150 000,00 ₽ · commission 22 500,00 ₽ (15 %)", the expected one while open, or "amount not known yet". */
     String money(DealView d, Commission commission, Rate next, String lang) {
-        String amount = MoneyFormat.amount(d.amount(), d.currency(), lang);
+        Messages.Trusted amount = amount(d.amount(), d.currency(), lang);
         if (commission != null) {
             return messages.text(lang, "deal.money.earned", Map.of("amount", amount,
-                    "commission", MoneyFormat.amount(commission.amount(), commission.currency(), lang),
+                    "commission", amount(commission.amount(), commission.currency(), lang),
                     "rate", MoneyFormat.percent(commission.rate(), lang)));
         }
         if (d.amount() == null) return messages.text(lang, "deal.money.unknown");
         if (pipeline.isOpen(d.status())) {
             return messages.text(lang, "deal.money.expected", Map.of("amount", amount,
-                    "commission", MoneyFormat.amount(d.amount().multiply(next.percent())
+                    "commission", amount(d.amount().multiply(next.percent())
                             .divide(java.math.BigDecimal.valueOf(100), 2, java.math.RoundingMode.HALF_UP), d.currency(), lang),
                     "rate", MoneyFormat.percent(next.percent(), lang)));
         }
@@ -134,15 +142,15 @@ class DealCards {
         StringBuilder out = new StringBuilder();
         for (HistoryEntry h : store.history(dealId)) {
             String note = h.comment() == null ? "" : messages.text(lang, "deal.card.history-comment", Map.of("comment", h.comment()));
-            String amount = h.amount() == null ? "" : " · " + MoneyFormat.amount(h.amount(), h.currency(), lang);
+            Messages.Trusted amount = new Messages.Trusted(h.amount() == null ? "" : " · " + MoneyFormat.amount(h.amount(), h.currency(), lang));
             out.append(messages.text(lang, "deal.card.history-line", Map.of("at", dateTime.format(h.at()),
                     "status", status(h.toStatus(), lang), "amount", amount, "comment", new Messages.Trusted(note)))).append('\n');
         }
         return out.toString().strip();
     }
 
-    private String optional(String value) {
-        return value == null ? "—" : value;
+    private static Object optional(String value) {
+        return value == null ? NONE : value;
     }
 
     static <T> List<List<T>> rows(List<T> items, int perRow) {

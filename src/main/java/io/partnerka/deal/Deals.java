@@ -221,15 +221,15 @@ public class Deals {
                 : messages.text(lang, "deal.notify.comment", Map.of("comment", comment)));
         if (accrual != null) {
             notifier.say(chat, "deal.notify.paid", "id", deal.id(), "name", deal.clientName(),
-                    "amount", MoneyFormat.amount(deal.amount(), deal.currency(), lang),
-                    "commission", MoneyFormat.amount(accrual.commission().amount(), accrual.commission().currency(), lang),
+                    "amount", DealCards.amount(deal.amount(), deal.currency(), lang),
+                    "commission", DealCards.amount(accrual.commission().amount(), accrual.commission().currency(), lang),
                     "rate", MoneyFormat.percent(accrual.commission().rate(), lang),
-                    "balance", MoneyFormat.amount(accrual.balance().available(), accrual.balance().currency(), lang),
+                    "balance", DealCards.amount(accrual.balance().available(), accrual.balance().currency(), lang),
                     "comment", note);
         } else if (reversal != null) {
             notifier.say(chat, "deal.notify.refunded", "id", deal.id(), "name", deal.clientName(),
-                    "commission", MoneyFormat.amount(reversal.amount(), reversal.currency(), lang),
-                    "balance", MoneyFormat.amount(reversal.balance().available(), reversal.balance().currency(), lang),
+                    "commission", DealCards.amount(reversal.amount(), reversal.currency(), lang),
+                    "balance", DealCards.amount(reversal.balance().available(), reversal.balance().currency(), lang),
                     "comment", note);
         } else {
             notifier.say(chat, move == Pipeline.Move.REOPEN ? "deal.notify.reopened" : "deal.notify.status",

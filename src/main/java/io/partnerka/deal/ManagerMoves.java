@@ -24,10 +24,10 @@ final class ManagerMoves {
         String lang = ctx.language();
         if (d.status().equals(deals.pipeline().paid())) {
             var commission = deals.commission(dealId);
-            ctx.say("deal.manager.paid-done", "id", d.id(), "amount", MoneyFormat.amount(d.amount(), d.currency(), lang),
-                    "commission", commission.map(c -> MoneyFormat.amount(c.amount(), c.currency(), lang)).orElse("—"),
-                    "rate", commission.map(c -> MoneyFormat.percent(c.rate(), lang)).orElse("—"),
-                    "tier", commission.map(c -> ctx.text("money.tier." + c.tier())).orElse("—"));
+            ctx.say("deal.manager.paid-done", "id", d.id(), "amount", DealCards.amount(d.amount(), d.currency(), lang),
+                    "commission", commission.<Object>map(c -> DealCards.amount(c.amount(), c.currency(), lang)).orElse(DealCards.NONE),
+                    "rate", commission.<Object>map(c -> MoneyFormat.percent(c.rate(), lang)).orElse(DealCards.NONE),
+                    "tier", commission.<Object>map(c -> ctx.text("money.tier." + c.tier())).orElse(DealCards.NONE));
         } else {
             ctx.say("deal.manager.moved", "id", d.id(), "status", cards.status(d.status(), lang));
         }

@@ -80,9 +80,9 @@ class StatsAction implements ChatAction {
     }
 
     /** "22 500,00 ₽ + 100,00 $"; zero in the default currency when there is nothing yet. */
-    private String sums(Map<String, BigDecimal> amounts, String lang) {
-        if (amounts.isEmpty()) return MoneyFormat.amount(BigDecimal.ZERO, settings.defaultCurrency(), lang);
-        return amounts.entrySet().stream().map(e -> MoneyFormat.amount(e.getValue(), e.getKey(), lang))
-                .collect(Collectors.joining(" + "));
+    private io.partnerka.conversation.Messages.Trusted sums(Map<String, BigDecimal> amounts, String lang) {
+        if (amounts.isEmpty()) return DealCards.amount(BigDecimal.ZERO, settings.defaultCurrency(), lang);
+        return new io.partnerka.conversation.Messages.Trusted(amounts.entrySet().stream()
+                .map(e -> MoneyFormat.amount(e.getValue(), e.getKey(), lang)).collect(Collectors.joining(" + ")));
     }
 }

@@ -60,17 +60,15 @@ public class Ledger {
                 .params(dealId, COMMISSION).query(Integer.class).single() + 1;
         Rate rate = rules.rateForPaidClient(paidClients(partnerId) + 1);
         BigDecimal amount = CommissionRules.commission(dealAmount, rate);
-        Instant now = Instant.now();
-        long id = jdbc.sql("""
+        Commission c = jdbc.sql("""
                         INSERT INTO ledger_entry (partner_id, type, amount, currency, deal_id, base_amount, rate, tier,
-                                                  idempotency_key, created_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""")
+                                                  idempotency_key)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *""")
                 .params(partnerId, COMMISSION, amount, currency, dealId, dealAmount, rate.percent(), rate.tier(),
-                        "commission:deal:" + dealId + ":" + payment, Timestamp.from(now))
-                .query(Long.class).single();
-        Commission c = new Commission(id, partnerId, dealId, amount, currency, dealAmount, rate.percent(), rate.tier(), now);
-        events.publishEvent(new CommissionAccrued(id, partnerId, dealId, amount, currency, dealAmount, rate.percent(),
-                rate.tier(), now));
+                        "commission:deal:" + dealId + ":" + payment)
+                .query(this::commission).single();
+        events.publishEvent(new CommissionAccrued(c.entryId(), partnerId, dealId, c.amount(), currency, c.dealAmount(),
+                c.rate(), c.tier(), c.at()));
         return new Accrual(c, true, balance(partnerId, currency));
     }
 
@@ -86,15 +84,15 @@ public class Ledger {
         inForce = commissionOf(dealId); // again under the lock: a concurrent reversal may have won
         if (inForce.isEmpty()) return Optional.empty();
         Commission c = inForce.get();
-        Instant now = Instant.now();
-        long id = jdbc.sql("""
+        Commission r = jdbc.sql("""
                         INSERT INTO ledger_entry (partner_id, type, amount, currency, deal_id, base_amount, rate, tier,
-                                                  reverses, idempotency_key, created_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""")
+                                                  reverses, idempotency_key)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *""")
                 .params(c.partnerId(), COMMISSION_REVERSAL, c.amount().negate(), c.currency(), dealId, c.dealAmount(),
-                        c.rate(), c.tier(), c.entryId(), "reversal:" + c.entryId(), Timestamp.from(now))
-                .query(Long.class).single();
-        events.publishEvent(new CommissionReversed(id, c.entryId(), c.partnerId(), dealId, c.amount(), c.currency(), now));
+                        c.rate(), c.tier(), c.entryId(), "reversal:" + c.entryId())
+                .query(this::commission).single();
+        long id = r.entryId();
+        events.publishEvent(new CommissionReversed(id, c.entryId(), c.partnerId(), dealId, c.amount(), c.currency(), r.at()));
         return Optional.of(new Reversal(id, dealId, c.amount(), c.currency(), balance(c.partnerId(), c.currency())));
     }
 

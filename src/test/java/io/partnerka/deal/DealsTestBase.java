@@ -3,15 +3,12 @@ package io.partnerka.deal;
 import io.partnerka.PartnerkaTest;
 import io.partnerka.conversation.ConversationEngine;
 import io.partnerka.conversation.Messages;
-import io.partnerka.conversation.UserError;
 import io.partnerka.money.Ledger;
 import io.partnerka.partner.PartnerView;
 import io.partnerka.testing.ChatTester;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -24,7 +21,7 @@ import org.springframework.test.context.TestPropertySource;
  * scheduled CRM sender is effectively off (tests pump it), so what a test sees does not depend on timing.
  */
 @PartnerkaTest
-@Import(DealsTestBase.Gates.class)
+@Import(SwitchableGate.class)
 @TestPropertySource(properties = {
         "partnerka.manager-ids=200",
         "partnerka.crm.secret=" + DealsTestBase.SECRET,
@@ -61,16 +58,6 @@ public abstract class DealsTestBase {
     void resetStandIn() {
         HttpStandIn.get().reset();
         gateClosed = false;
-    }
-
-    @TestConfiguration
-    static class Gates {
-        @Bean
-        SubmissionGate testGate() {
-            return partner -> {
-                if (gateClosed) throw new UserError("apply.blocked");
-            };
-        }
     }
 
     /** A fresh, valid Russian mobile number in E.164. */
