@@ -37,7 +37,7 @@ class Bitrix24Client implements CrmDeliverySender.Transport {
     Bitrix24Client(CrmSettings settings, Deals deals) {
         this.settings = settings;
         this.deals = deals;
-        this.http = HttpClient.newBuilder().connectTimeout(settings.timeout).build();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(settings.timeout).build();
     }
 
     @Override

@@ -20,7 +20,7 @@ class WebhookTransport implements CrmDeliverySender.Transport {
 
     WebhookTransport(CrmSettings settings) {
         this.settings = settings;
-        this.http = HttpClient.newBuilder().connectTimeout(settings.timeout).build();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(settings.timeout).build();
     }
 
     @Override

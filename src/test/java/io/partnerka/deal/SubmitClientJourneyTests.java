@@ -50,6 +50,19 @@ class SubmitClientJourneyTests extends DealsTestBase {
     }
 
     @Test
+    void withoutAPersonalManagerEveryManagerIsTold() {
+        ChatTester maria = manager();
+        ChatTester oleg = chat(OTHER_MANAGER, "Олег");
+        ChatTester anna = approvedPartner("Анна Без Менеджера");
+        jdbc.sql("UPDATE partner SET manager_id = NULL WHERE user_id = ?").param(anna.userId()).update();
+        submit(anna, "Клиент Для Всех");
+        maria.poll();
+        maria.expect("deal.card.manager").expectContaining("Клиент Для Всех");
+        oleg.poll();
+        oleg.expect("deal.card.manager").expectContaining("Клиент Для Всех");
+    }
+
+    @Test
     void anotherPartnersClientIsRefusedWithoutRevealingAnythingAndTheSamePartnerSeesTheirClient() {
         ChatTester anna = approvedPartner("Анна Первая");
         ChatTester boris = approvedPartner("Борис Второй");
