@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.springframework.stereotype.Component;
-import org.springframework.web.util.HtmlUtils;
 
 /** How deals read: the partner's client card, the manager's deal card with its buttons, the money line of a list. */
 @Component
@@ -157,9 +156,5 @@ class DealCards {
         List<List<T>> rows = new ArrayList<>();
         for (int i = 0; i < items.size(); i += perRow) rows.add(List.copyOf(items.subList(i, Math.min(items.size(), i + perRow))));
         return rows;
-    }
-
-    static String escape(String s) {
-        return HtmlUtils.htmlEscape(s);
     }
 }
