@@ -40,13 +40,14 @@ public class ConversationEngine {
     private final Map<String, ChatAction> actionByMenuKey = new HashMap<>();
     private final Map<String, ChatAction> actionByPrefix = new HashMap<>();
     private final MainMenu mainMenu;
+    private final List<ReplyHandler> replyHandlers;
     private final Duration draftTtl;
     private final JsonMapper json = JsonMapper.builder()
             .disable(tools.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
     ConversationEngine(ChatStore store, Outbox outbox, Messages messages, CallbackCodec codec, Roles roles,
                        PlatformTransactionManager transactions, List<Flow> flows, List<ChatAction> actions,
-                       MainMenu mainMenu, @Value("${partnerka.conversation.draft-ttl:24h}") Duration draftTtl) {
+                       MainMenu mainMenu, List<ReplyHandler> replyHandlers, @Value("${partnerka.conversation.draft-ttl:24h}") Duration draftTtl) {
         this.store = store;
         this.outbox = outbox;
         this.messages = messages;
@@ -54,6 +55,7 @@ public class ConversationEngine {
         this.roles = roles;
         this.tx = new TransactionTemplate(transactions);
         this.mainMenu = mainMenu;
+        this.replyHandlers = replyHandlers;
         this.draftTtl = draftTtl;
         for (Flow flow : flows) {
             FlowDefinition<?> def = flow.definition();
@@ -140,6 +142,8 @@ public class ConversationEngine {
                 String menuKey = in.kind() == Inbound.Kind.TEXT ? menuKeyOf(in.text()) : null;
                 if (menuKey != null) {
                     onMenu(ctx, chat, menuKey);
+                } else if (chat.flow == null && in.replyToMessageId() != null && replyHandled(ctx, in)) {
+                    return;
                 } else if (chat.flow != null) {
                     onAnswer(ctx, chat, in);
                 } else {
@@ -147,6 +151,14 @@ public class ConversationEngine {
                 }
             }
         }
+    }
+
+    /** A reply to one of the bot's messages outside any flow: the module whose message it was may take it. */
+    private boolean replyHandled(ChatContext ctx, Inbound in) {
+        for (ReplyHandler handler : replyHandlers) {
+            if (handler.onReply(ctx, in.replyToMessageId())) return true;
+        }
+        return false;
     }
 
     private void onCommand(ChatContext ctx, ChatRecord chat, String command, String args) {
@@ -336,6 +348,7 @@ public class ConversationEngine {
             prompt(ctx, chat, def, step);
             return;
         }
+        parsed.extra().forEach((suffix, v) -> chat.draft.put(step.field() + suffix, v));
         accept(ctx, chat, def, step, parsed.value());
     }
 

@@ -61,6 +61,33 @@ public abstract class Input {
         };
     }
 
+    /**
+     * A message to pass on: text, or a photo or document with an optional caption. The field gets the text (or the
+     * caption, or ""), and {@code <field>Kind} (text, photo, document), {@code <field>FileId}, {@code <field>FileName}.
+     */
+    public static Input message(int max) {
+        return new Input() {
+            @Override
+            Parsed parse(ChatContext ctx, Inbound in) {
+                return switch (in.kind()) {
+                    case TEXT -> in.text().strip().length() > max ? Parsed.error("validation.too-long", Map.of("max", max))
+                            : in.text().isBlank() ? Parsed.error("validation.too-short", Map.of("min", 1))
+                            : Parsed.ok(in.text().strip(), Map.of("Kind", "text"));
+                    case PHOTO, DOCUMENT -> {
+                        String caption = in.text() == null ? "" : in.text().strip();
+                        if (caption.length() > max) yield Parsed.error("validation.too-long", Map.of("max", max));
+                        Map<String, String> extra = new java.util.HashMap<>();
+                        extra.put("Kind", in.kind() == Inbound.Kind.PHOTO ? "photo" : "document");
+                        extra.put("FileId", in.fileId());
+                        if (in.fileName() != null) extra.put("FileName", in.fileName());
+                        yield Parsed.ok(caption, extra);
+                    }
+                    default -> Parsed.error("validation.not-message");
+                };
+            }
+        };
+    }
+
     /** One of the options, chosen with an inline button (or by typing its label). */
     public static Input choice(List<Option> options) {
         return new ChoiceInput(ctx -> options);
@@ -115,17 +142,22 @@ public abstract class Input {
         }
     }
 
-    record Parsed(String value, String errorKey, Map<String, ?> errorArgs) {
+    /** An answer: its value (and further values stored as {@code <field><suffix>}), or why it was refused. */
+    record Parsed(String value, Map<String, String> extra, String errorKey, Map<String, ?> errorArgs) {
         static Parsed ok(String value) {
-            return new Parsed(value, null, Map.of());
+            return new Parsed(value, Map.of(), null, Map.of());
+        }
+
+        static Parsed ok(String value, Map<String, String> extra) {
+            return new Parsed(value, extra, null, Map.of());
         }
 
         static Parsed error(String key) {
-            return new Parsed(null, key, Map.of());
+            return new Parsed(null, Map.of(), key, Map.of());
         }
 
         static Parsed error(String key, Map<String, ?> args) {
-            return new Parsed(null, key, args);
+            return new Parsed(null, Map.of(), key, args);
         }
 
         boolean isOk() {

@@ -47,6 +47,10 @@ public sealed interface Reply {
     record Document(String fileName, byte[] content, String caption) implements Reply {
     }
 
+    /** A file Telegram already has (a partner's photo or document passed on to a manager), sent by its file id. */
+    record File(String fileId, String kind, String caption) implements Reply {
+    }
+
     /** The answer to a pressed inline button (stops the client's spinner; a toast or an alert when text is set). */
     record CallbackAnswer(String callbackId, String text, boolean alert) implements Reply {
     }

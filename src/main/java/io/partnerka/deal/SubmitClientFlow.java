@@ -6,6 +6,7 @@ import io.partnerka.conversation.FlowDefinition;
 import io.partnerka.conversation.Input;
 import io.partnerka.conversation.Reply;
 import io.partnerka.conversation.UserError;
+import io.partnerka.training.Training;
 import java.util.List;
 import org.springframework.stereotype.Component;
 
@@ -19,9 +20,11 @@ class SubmitClientFlow implements Flow {
     private final Catalog catalog;
     private final DealCards cards;
     private final DealSettings settings;
+    private final Training training;
 
-    SubmitClientFlow(Deals deals, Catalog catalog, DealCards cards, DealSettings settings) {
+    SubmitClientFlow(Deals deals, Catalog catalog, DealCards cards, DealSettings settings, Training training) {
         this.deals = deals;
+        this.training = training;
         this.catalog = catalog;
         this.cards = cards;
         this.settings = settings;
@@ -45,7 +48,11 @@ class SubmitClientFlow implements Flow {
         try {
             deals.submitter(ctx.userId());
         } catch (UserError refusal) {
-            ctx.say(refusal.key(), refusal.args());
+            if (TrainingGate.REFUSAL.equals(refusal.key())) {
+                ctx.reply(training.gateReply(ctx)); // with a button that opens each missing course
+            } else {
+                ctx.say(refusal.key(), refusal.args());
+            }
             ctx.showMenu("common.menu");
             return false;
         }

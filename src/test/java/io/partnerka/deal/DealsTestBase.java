@@ -47,6 +47,7 @@ public abstract class DealsTestBase {
     @Autowired protected JdbcClient jdbc;
     @Autowired protected Deals deals;
     @Autowired protected Ledger ledger;
+    @Autowired protected io.partnerka.training.Training training;
 
     @DynamicPropertySource
     static void standIn(DynamicPropertyRegistry registry) {
@@ -73,8 +74,18 @@ public abstract class DealsTestBase {
         return chat(MANAGER, "Мария");
     }
 
-    /** An approved partner (rows as the apply journey leaves them) whose personal manager is {@link #MANAGER}. */
+    /**
+     * An approved partner (rows as the apply journey leaves them) whose personal manager is {@link #MANAGER} and who
+     * passed the mandatory training (the gate is on, as by default).
+     */
     protected ChatTester approvedPartner(String name) {
+        ChatTester chat = untrainedPartner(name);
+        passTraining(chat);
+        return chat;
+    }
+
+    /** An approved partner who has not passed the mandatory training yet. */
+    protected ChatTester untrainedPartner(String name) {
         long user = USERS.incrementAndGet();
         jdbc.sql("""
                         INSERT INTO partner (user_id, chat_id, status, type, name, city, phone, source, segment, language,
@@ -82,6 +93,23 @@ public abstract class DealsTestBase {
                         VALUES (?, ?, 'APPROVED', 'individual', ?, 'Москва', ?, 'social', 'individual', 'ru', ?, now())""")
                 .params(user, user, name, newPhone(), MANAGER).update();
         return chat(user, name);
+    }
+
+    /** Passes the partner's mandatory courses the quick way: a passed attempt and its certificate, as training keeps them. */
+    protected void passTraining(ChatTester partner) {
+        long user = partner.userId();
+        for (String course : training.missingMandatory(user)) {
+            long attempt = jdbc.sql("""
+                            INSERT INTO quiz_attempt (user_id, course_id, course_fingerprint, layout, status, correct, total,
+                                                      score, started_at, finished_at)
+                            VALUES (?, ?, 'test', '[]'::jsonb, 'PASSED', 1, 1, 100, now(), now()) RETURNING id""")
+                    .params(user, course).query(Long.class).single();
+            jdbc.sql("""
+                            INSERT INTO certificate (code, user_id, partner_name, course_id, course_title, language, score,
+                                                     attempt_id, issued_at)
+                            VALUES (?, ?, 'test', ?, ?, 'ru', 100, ?, now())""")
+                    .params("T" + attempt + "-" + user, user, course, course, attempt).update();
+        }
     }
 
     protected ChatTester personWithStatus(String status) {

@@ -124,7 +124,7 @@ class SubmitClientJourneyTests extends DealsTestBase {
     }
 
     @Test
-    void onlyApprovedPartnersMaySubmitAndAGateCanHoldThemBack() {
+    void onlyApprovedAndTrainedPartnersMaySubmitAndAnyGateCanHoldThemBack() {
         ChatTester stranger = chat(690_001, "Незнакомец");
         stranger.send("/client").expect("partner.not-a-partner");
         assertThat(stranger.keyboard()).doesNotContain(stranger.text("deal.menu.submit"));
@@ -133,6 +133,13 @@ class SubmitClientJourneyTests extends DealsTestBase {
         pending.send("/client").expect("partner.not-approved-yet");
         pending.send("/clients").expect("partner.not-approved-yet");
         pending.send("/stats").expect("partner.not-approved-yet");
+
+        ChatTester trainee = untrainedPartner("Стажёр");
+        trainee.send(trainee.text("deal.menu.submit")).expect("training.gate.blocked").expectNo("deal.submit.ask-name");
+        assertThat(trainee.last()).flatExtracting(ChatTester.Said::buttons).extracting(b -> b[0])
+                .anyMatch(label -> label.startsWith("🎓"));
+        passTraining(trainee);
+        trainee.send("/client").expect("deal.submit.ask-name");
 
         ChatTester anna = approvedPartner("Анна");
         gateClosed = true;

@@ -68,6 +68,24 @@ public final class ChatTester {
                 Inbound.Kind.CONTACT, null, null, null, null, null, phone, userId, null, null));
     }
 
+    /** Telegram's "Reply" on one of the bot's messages (by its Telegram message id). */
+    public ChatTester replyTo(int messageId, String text) {
+        return handle(new Inbound(UPDATE_IDS.incrementAndGet(), userId, userId, firstName, null, languageCode,
+                Inbound.Kind.TEXT, text, null, null, null, messageId, null, null, null, null));
+    }
+
+    /** A document with an optional caption. */
+    public ChatTester sendDocument(String fileId, String fileName, String caption) {
+        return handle(new Inbound(UPDATE_IDS.incrementAndGet(), userId, userId, firstName, null, languageCode,
+                Inbound.Kind.DOCUMENT, caption, null, null, null, null, null, null, fileId, fileName));
+    }
+
+    /** A photo with an optional caption. */
+    public ChatTester sendPhoto(String fileId, String caption) {
+        return handle(new Inbound(UPDATE_IDS.incrementAndGet(), userId, userId, firstName, null, languageCode,
+                Inbound.Kind.PHOTO, caption, null, null, null, null, null, null, fileId, null));
+    }
+
     public ChatTester sendSticker() {
         return handle(new Inbound(UPDATE_IDS.incrementAndGet(), userId, userId, firstName, null, languageCode,
                 Inbound.Kind.OTHER, null, null, null, null, null, null, null, null, null));
