@@ -2,6 +2,8 @@ package io.partnerka.crm;
 
 import io.partnerka.conversation.Messages;
 import io.partnerka.conversation.UserError;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -9,7 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -17,7 +18,8 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code POST /api/crm/deals/events}: a CRM reports a deal's status (and amount). The raw body must be signed:
  * {@code X-Partnerka-Signature: sha256=<hex HMAC-SHA256 of the body under partnerka.crm.secret>}.
  * 200 applied / unchanged / duplicate; 400 malformed (with the reason); 401 bad signature; 404 unknown deal;
- * 409 a move the pipeline does not allow; 503 when no secret is configured. Nothing is ever half-applied.
+ * 409 a move the pipeline does not allow; 413 a body over 64 KiB; 503 when no secret is configured.
+ * Nothing is ever half-applied.
  */
 @RestController
 class CrmEventsController {
@@ -38,18 +40,19 @@ class CrmEventsController {
     }
 
     @PostMapping("/api/crm/deals/events")
-    ResponseEntity<Map<String, Object>> receive(@RequestBody(required = false) byte[] body,
-                                                @RequestHeader(value = Signatures.HEADER, required = false) String signature) {
+    ResponseEntity<Map<String, Object>> receive(InputStream body,
+                                                @RequestHeader(value = Signatures.HEADER, required = false) String signature)
+            throws IOException {
         try {
             if (settings.secret == null) {
                 throw new CrmRejection(503, "not_configured", "the CRM endpoint is off: set CRM_WEBHOOK_SECRET");
             }
-            byte[] raw = body == null ? new byte[0] : body;
+            byte[] raw = body.readNBytes(MAX_BODY + 1); // never more than that in memory, whatever is sent
+            if (raw.length > MAX_BODY) throw new CrmRejection(413, "too_large", "the body is larger than 64 KiB");
             if (!Signatures.verify(raw, signature, settings.secret)) {
                 throw new CrmRejection(401, "bad_signature",
                         "X-Partnerka-Signature must be sha256=<hex HMAC-SHA256 of the raw body under the shared secret>");
             }
-            if (raw.length > MAX_BODY) throw new CrmRejection(400, "bad_request", "the body is larger than 64 KiB");
             CrmEvent event = CrmEvent.parse(raw);
             Map<String, Object> result = handler.apply(event);
             log.info("CRM event {} for deal {}: {}", event.eventId(), result.get("deal_id"), result.get("result"));

@@ -167,6 +167,10 @@ class CrmEventsEndpointTests extends DealsTestBase {
             assertThat(json(r).path("message").asString()).as(c[0]).contains(c[1]);
         }
 
+        String huge = "{\"event_id\": \"%s\", \"deal_id\": %d, \"status\": \"lost\", \"comment\": \"%s\"}"
+                .formatted(eventId(), d, "x".repeat(70_000));
+        assertThat(postSigned(huge).statusCode()).isEqualTo(413);
+
         // paid without any amount: refused as a whole, the event id stays free for the corrected retry
         String id = eventId();
         HttpResponse<String> noAmount = postSigned("{\"event_id\": \"%s\", \"deal_id\": %d, \"status\": \"paid\"}".formatted(id, d));
