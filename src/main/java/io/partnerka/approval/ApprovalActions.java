@@ -15,9 +15,11 @@ class ApprovalActions implements ChatAction {
 
     static final int PAGE = 10;
     private final Approvals approvals;
+    private final java.util.List<PendingSection> sections;
 
-    ApprovalActions(Approvals approvals) {
+    ApprovalActions(Approvals approvals, java.util.List<PendingSection> sections) {
         this.approvals = approvals;
+        this.sections = sections;
     }
 
     @Override
@@ -67,16 +69,16 @@ class ApprovalActions implements ChatAction {
 
     private void showPending(ChatContext ctx) {
         List<ApprovalView> items = approvals.pending(PAGE);
-        if (items.isEmpty()) {
-            ctx.say("approval.pending-empty");
-            return;
+        if (!items.isEmpty()) {
+            int total = approvals.pendingCount();
+            ctx.say(total > items.size() ? "approval.pending-more" : "approval.pending-header",
+                    "count", total, "shown", items.size());
+            for (ApprovalView item : items) {
+                Reply.Text card = approvals.card(item, ctx.chatId(), true);
+                ctx.reply(card);
+            }
         }
-        int total = approvals.pendingCount();
-        ctx.say(total > items.size() ? "approval.pending-more" : "approval.pending-header",
-                "count", total, "shown", items.size());
-        for (ApprovalView item : items) {
-            Reply.Text card = approvals.card(item, ctx.chatId(), true);
-            ctx.reply(card);
-        }
+        int more = sections.stream().mapToInt(section -> section.show(ctx)).sum();
+        if (items.isEmpty() && more == 0) ctx.say("approval.pending-empty");
     }
 }

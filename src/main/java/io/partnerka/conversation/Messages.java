@@ -74,7 +74,7 @@ public class Messages {
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             Object value = args.get(m.group(1));
-            String replacement = value == null ? m.group() : value instanceof Trusted t ? t.html() : HtmlUtils.htmlEscape(String.valueOf(value));
+            String replacement = value == null ? m.group() : value instanceof Trusted t ? t.html() : escape(String.valueOf(value));
             m.appendReplacement(out, Matcher.quoteReplacement(replacement));
         }
         m.appendTail(out);
@@ -116,6 +116,11 @@ public class Messages {
         } else {
             throw new IllegalStateException("Message key " + prefix + " in " + file + " must be text, not a list");
         }
+    }
+
+    /** Escapes a value for Telegram HTML: only {@code < > & " '}, so "—" or "«" stay readable (Telegram knows no &mdash;). */
+    public static String escape(String value) {
+        return HtmlUtils.htmlEscape(value, "UTF-8");
     }
 
     /** Name/value pairs as a map: {@code args("name", "Ann", "score", 12)}. */

@@ -54,6 +54,21 @@ public class Partners {
         return repository.findById(partnerId).map(Partner::view);
     }
 
+    /** Partners whose id, name or phone digits match a manager's query, best first. */
+    public List<PartnerView> search(String query, int limit) {
+        String q = query.strip();
+        if (q.matches("\\d{1,18}") && q.length() < 6) {
+            return byId(Long.parseLong(q)).map(List::of).orElse(List.of());
+        }
+        String digits = q.replaceAll("\\D", "");
+        return jdbc.sql("""
+                        SELECT id FROM partner
+                        WHERE name ILIKE '%' || ? || '%' OR (length(?) >= 6 AND regexp_replace(phone, '\\D', '', 'g') LIKE '%' || ? || '%')
+                        ORDER BY (lower(name) = lower(?)) DESC, applied_at DESC LIMIT ?""")
+                .params(q.replace("%", "\\%").replace("_", "\\_"), digits, digits, q, limit)
+                .query(Long.class).list().stream().map(id -> byId(id).orElseThrow()).toList();
+    }
+
     /** An approved partner's view, or a refusal the person understands. */
     public PartnerView approvedPartner(long userId) {
         PartnerView p = byUser(userId).orElseThrow(() -> new UserError("partner.not-a-partner"));

@@ -35,6 +35,8 @@ class EmbeddedDatabaseConfiguration {
                 .setCleanDataDirectory(clean)
                 .setPGStartupWait(Duration.ofSeconds(60))
                 .setServerConfig("max_connections", "200")
+                // Spring closes the server after everything that uses it; the library's own JVM hook would race that
+                .setRegisterShutdownHook(false)
                 .start();
         log.info("Embedded PostgreSQL started on port {} with data in {}", postgres.getPort(), dataDir);
         return postgres;

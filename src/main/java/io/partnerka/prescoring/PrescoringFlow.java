@@ -71,8 +71,8 @@ class PrescoringFlow implements Flow, ApplicationAnswers {
                     for (Questionnaire.Question q : questionnaire.questions()) {
                         String answer = q.answers().stream().filter(a -> a.id().equals(chosen.get(q.id()))).findFirst()
                                 .map(a -> Questionnaire.pick(a.text(), language)).orElse("—");
-                        out.append("• ").append(org.springframework.web.util.HtmlUtils.htmlEscape(Questionnaire.pick(q.text(), language)))
-                                .append(" — <i>").append(org.springframework.web.util.HtmlUtils.htmlEscape(answer)).append("</i>\n");
+                        out.append("• ").append(io.partnerka.conversation.Messages.escape(Questionnaire.pick(q.text(), language)))
+                                .append(" — <i>").append(io.partnerka.conversation.Messages.escape(answer)).append("</i>\n");
                     }
                     return out.toString().strip();
                 }).orElse("—");

@@ -84,11 +84,13 @@ class SupportAction implements ChatAction {
             ctx.say("common.not-manager");
             return;
         }
+        if (showOpen(ctx, all) == 0) ctx.say(all ? "support.none-open-all" : "support.none-open");
+    }
+
+    /** Lists open questions with Reply buttons; returns how many (nothing is said when there are none). */
+    int showOpen(ChatContext ctx, boolean all) {
         List<SupportThread> open = all ? support.allOpen(LIST_LIMIT) : support.open(ctx.userId(), LIST_LIMIT);
-        if (open.isEmpty()) {
-            ctx.say(all ? "support.none-open-all" : "support.none-open");
-            return;
-        }
+        if (open.isEmpty()) return 0;
         StringBuilder lines = new StringBuilder();
         List<List<Button>> rows = new ArrayList<>();
         for (SupportThread t : open) {
@@ -100,6 +102,7 @@ class SupportAction implements ChatAction {
         }
         ctx.reply(Reply.Text.of(ctx.text(all ? "support.list-all" : "support.list", "count", open.size(),
                 "lines", new Messages.Trusted(lines.toString()))).withButtons(rows));
+        return open.size();
     }
 
     private void reply(ChatContext ctx, SupportThread t) {

@@ -254,7 +254,7 @@ class Quizzes {
             body.append("\n");
             for (int i = 0; i < shown.size(); i++) {
                 body.append("\n").append(i + 1).append(") ")
-                        .append(HtmlUtils.htmlEscape(training.text(q.options().get(shown.get(i)).text(), lang)));
+                        .append(Messages.escape(training.text(q.options().get(shown.get(i)).text(), lang)));
             }
         }
         if (q.multiple()) body.append("\n\n").append(ctx.text("training.quiz.multiple-hint"));

@@ -20,7 +20,6 @@ import java.util.stream.Collectors;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
-import org.springframework.web.util.HtmlUtils;
 
 /**
  * The public face of training: whether a partner passed the mandatory courses (the gate before submitting clients),
@@ -98,7 +97,7 @@ public class Training {
     public String statusLine(long userId, String language) {
         List<CourseStatus> all = statusOf(userId, language);
         if (all.isEmpty()) return messages.text(language, "training.partner-card.none");
-        String courses = all.stream().map(s -> HtmlUtils.htmlEscape(s.title()) + ": " + stateText(s, language))
+        String courses = all.stream().map(s -> Messages.escape(s.title()) + ": " + stateText(s, language))
                 .collect(Collectors.joining("; "));
         return messages.text(language, "training.partner-card.line", Map.of("courses", new Messages.Trusted(courses)));
     }

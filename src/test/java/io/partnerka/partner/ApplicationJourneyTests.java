@@ -92,6 +92,13 @@ class ApplicationJourneyTests {
 
         // an approved partner pressing Apply sees their status instead
         anna.send("/apply").expect("apply.already-partner");
+
+        // managers look partners up by name, phone digits or number; the card carries other modules' sections
+        maria.send("/partner Петрова").expect("partner.card").expectContaining("Анна Петрова").expectContaining("+7916*****67");
+        maria.send("/partner 9161234567").expect("partner.card");
+        maria.send("/partner " + approved.id()).expect("partner.card");
+        maria.send("/partner Никтотакой").expect("partner.lookup-none");
+        anna.send("/partner Петрова").expect("common.not-manager");
     }
 
     @Test

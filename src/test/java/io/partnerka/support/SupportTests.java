@@ -107,6 +107,7 @@ class SupportTests {
         maria.poll();
         maria.expect("support.to-manager").expectContaining("Скан договора клиента");
         assertThat(maria.last()).anySatisfy(s -> assertThat(s.type()).isEqualTo("file"));
+        maria.send("/pending").expect("support.list").expectContaining("Ольга");
         assertThat(jdbc.sql("SELECT file_kind FROM support_message m JOIN support_thread t ON t.id = m.thread_id WHERE t.partner_user_id = ?")
                 .param(userId).query(String.class).single()).isEqualTo("PHOTO");
     }
