@@ -1,0 +1,136 @@
+package io.partnerka.crm;
+
+import io.partnerka.conversation.UserError;
+import io.partnerka.deal.ChangeResult;
+import io.partnerka.deal.DealChange;
+import io.partnerka.deal.DealView;
+import io.partnerka.deal.Deals;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.ResponseEntity;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code POST /api/crm/bitrix24/events}: Bitrix24's outbound webhook for {@code ONCRMDEALADD} and
+ * {@code ONCRMDEALUPDATE} (form fields {@code event}, {@code data[FIELDS][ID]}, {@code auth[application_token]}).
+ * The application token must equal {@code partnerka.bitrix24.application-token} (else 401). The event carries only
+ * the deal id, so the deal is read with {@code crm.deal.get}; a deal made from one of our leads (LEAD_ID) or linked
+ * before is ours, and its STAGE_ID maps to our status through {@code partnerka.bitrix24.stage-map} (an exact stage id
+ * first, then the part after the last ':' so {@code C1:WON} maps like {@code WON}). WON brings OPPORTUNITY and
+ * CURRENCY_ID as the paid amount. Everything else (other deals, unmapped stages, moves our pipeline refuses) is
+ * answered 200 "ignored" with a reason: Bitrix24 sends every deal of the portal here.
+ */
+@RestController
+class Bitrix24Controller {
+
+    private static final Logger log = LoggerFactory.getLogger(Bitrix24Controller.class);
+
+    private final CrmSettings settings;
+    private final Bitrix24Client bitrix;
+    private final Deals deals;
+    private final io.partnerka.conversation.Messages messages;
+
+    Bitrix24Controller(CrmSettings settings, Bitrix24Client bitrix, Deals deals, io.partnerka.conversation.Messages messages) {
+        this.settings = settings;
+        this.bitrix = bitrix;
+        this.deals = deals;
+        this.messages = messages;
+        if (settings.bitrixOn()) {
+            settings.stageMap.forEach((stage, status) -> {
+                if (!deals.pipeline().isKnown(status)) {
+                    throw new IllegalStateException("partnerka.bitrix24.stage-map maps " + stage + " to unknown status " + status);
+                }
+            });
+        }
+    }
+
+    @PostMapping("/api/crm/bitrix24/events")
+    ResponseEntity<Map<String, Object>> receive(@RequestParam MultiValueMap<String, String> form) {
+        if (!settings.bitrixOn() || settings.bitrixToken == null) {
+            return CrmEventsController.error(503, "not_configured",
+                    "the Bitrix24 endpoint is off: set BITRIX24_WEBHOOK_URL and BITRIX24_APPLICATION_TOKEN");
+        }
+        String token = form.getFirst("auth[application_token]");
+        if (token == null || !MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),
+                settings.bitrixToken.getBytes(StandardCharsets.UTF_8))) {
+            log.warn("Bitrix24 event refused: wrong application token");
+            return CrmEventsController.error(401, "bad_token", "auth[application_token] does not match");
+        }
+        String event = String.valueOf(form.getFirst("event")).toUpperCase(java.util.Locale.ROOT);
+        String bitrixDealId = form.getFirst("data[FIELDS][ID]");
+        if (!event.equals("ONCRMDEALUPDATE") && !event.equals("ONCRMDEALADD")) return ignored("event " + event + " is not handled");
+        if (bitrixDealId == null || !bitrixDealId.matches("\\d{1,18}")) {
+            return CrmEventsController.error(400, "bad_request", "data[FIELDS][ID] must be a deal id");
+        }
+        JsonNode fields;
+        try {
+            fields = bitrix.deal(bitrixDealId);
+        } catch (Exception e) {
+            log.warn("Bitrix24 deal {} could not be read: {}", bitrixDealId, e.getMessage());
+            return CrmEventsController.error(502, "bitrix24_unavailable", "crm.deal.get failed: " + e.getMessage());
+        }
+        Optional<DealView> ours = deals.byExternalId(Bitrix24Client.DEAL, bitrixDealId);
+        String leadId = fields.path("LEAD_ID").asString("");
+        if (ours.isEmpty() && leadId.matches("\\d{1,18}")) {
+            ours = deals.byExternalId(Bitrix24Client.LEAD, leadId);
+            if (ours.isPresent()) {
+                try {
+                    deals.linkExternalId(ours.get().id(), Bitrix24Client.DEAL, bitrixDealId);
+                } catch (UserError conflict) {
+                    return ignored("lead " + leadId + " belongs to a deal already linked to another Bitrix24 deal");
+                }
+            }
+        }
+        if (ours.isEmpty()) return ignored("not a partner deal");
+        String stage = fields.path("STAGE_ID").asString("");
+        String status = settings.stageMap.get(stage);
+        if (status == null && stage.contains(":")) status = settings.stageMap.get(stage.substring(stage.lastIndexOf(':') + 1));
+        if (status == null) return ignored("stage " + stage + " is not in partnerka.bitrix24.stage-map");
+
+        BigDecimal amount = null;
+        String currency = null;
+        if (status.equals(deals.pipeline().paid())) {
+            String opportunity = fields.path("OPPORTUNITY").asString("");
+            try {
+                amount = opportunity.isBlank() ? null : new BigDecimal(opportunity);
+            } catch (NumberFormatException e) {
+                amount = null;
+            }
+            if (amount == null || amount.signum() <= 0) return ignored("a won deal without an OPPORTUNITY amount");
+            currency = fields.path("CURRENCY_ID").asString(null);
+        }
+        try {
+            ChangeResult r = deals.change(ours.get().id(), DealChange.external("bitrix24", status, amount, currency, null, false));
+            log.info("Bitrix24 deal {} -> deal {}: {} ({})", bitrixDealId, ours.get().id(), status, r.changed() ? "applied" : "unchanged");
+            return ResponseEntity.ok(result(ours.get().id(), r.deal().status(), r.changed() ? "applied" : "unchanged", null));
+        } catch (UserError refused) {
+            String reason = org.springframework.web.util.HtmlUtils.htmlUnescape(
+                    messages.text("en", refused.key(), refused.args()).replaceAll("<[^>]+>", ""));
+            log.warn("Bitrix24 deal {} -> deal {}: {} refused: {}", bitrixDealId, ours.get().id(), status, reason);
+            return ResponseEntity.ok(result(ours.get().id(), ours.get().status(), "ignored", reason));
+        }
+    }
+
+    private static ResponseEntity<Map<String, Object>> ignored(String reason) {
+        return ResponseEntity.ok(result(null, null, "ignored", reason));
+    }
+
+    private static Map<String, Object> result(Long dealId, String status, String result, String reason) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("deal_id", dealId);
+        out.put("status", status);
+        out.put("result", result);
+        if (reason != null) out.put("reason", reason);
+        return out;
+    }
+}

@@ -1,0 +1,119 @@
+package io.partnerka.deal;
+
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Deals, their history and external ids, in plain SQL (locks and conditional updates are the point here). */
+@Repository
+class DealStore {
+
+    private final JdbcClient jdbc;
+
+    DealStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    Optional<DealView> find(long id) {
+        return jdbc.sql("SELECT * FROM deal WHERE id = ?").param(id).query(DealStore::view).optional();
+    }
+
+    /** The deal's row locked for this transaction: concurrent changes of one deal queue up behind each other. */
+    Optional<DealView> lock(long id) {
+        return jdbc.sql("SELECT * FROM deal WHERE id = ? FOR UPDATE").param(id).query(DealStore::view).optional();
+    }
+
+    /** Serialises submissions of one phone number (so two partners racing with the same client cannot both win). */
+    void lockPhone(String phone) {
+        jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended(?, 7))").param("deal-phone:" + phone).query().singleRow();
+    }
+
+    /** Deals with this phone submitted since an instant, newest first. */
+    List<DealView> byPhoneSince(String phone, Instant since) {
+        return jdbc.sql("SELECT * FROM deal WHERE client_phone = ? AND submitted_at >= ? ORDER BY submitted_at DESC, id DESC")
+                .params(phone, Timestamp.from(since)).query(DealStore::view).list();
+    }
+
+    long insert(long partnerId, String name, String phone, String product, String comment, String status) {
+        return jdbc.sql("""
+                        INSERT INTO deal (partner_id, client_name, client_phone, product, comment, status)
+                        VALUES (?, ?, ?, ?, ?, ?) RETURNING id""")
+                .params(partnerId, name, phone, product, comment, status).query(Long.class).single();
+    }
+
+    void update(long id, String status, BigDecimal amount, String currency, boolean statusChanged) {
+        jdbc.sql("""
+                        UPDATE deal SET status = ?, amount = ?, currency = ?, version = version + 1,
+                               status_changed_at = CASE WHEN ? THEN now() ELSE status_changed_at END
+                        WHERE id = ?""")
+                .params(status, amount, currency, statusChanged, id).update();
+    }
+
+    void history(long dealId, String from, String to, BigDecimal amount, String currency, String comment, String source,
+                 Long actorId, String actorName) {
+        jdbc.sql("""
+                        INSERT INTO deal_history (deal_id, from_status, to_status, amount, currency, comment, source,
+                                                  actor_id, actor_name)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(dealId, from, to, amount, currency, comment, source, actorId, actorName).update();
+    }
+
+    List<HistoryEntry> history(long dealId) {
+        return jdbc.sql("SELECT * FROM deal_history WHERE deal_id = ? ORDER BY id").param(dealId)
+                .query((rs, n) -> new HistoryEntry(rs.getLong("id"), rs.getString("from_status"), rs.getString("to_status"),
+                        rs.getBigDecimal("amount"), rs.getString("currency"), rs.getString("comment"), rs.getString("source"),
+                        (Long) rs.getObject("actor_id"), rs.getString("actor_name"), rs.getTimestamp("at").toInstant()))
+                .list();
+    }
+
+    /** A partner's deals, newest first; {@code statuses} null means all. */
+    List<DealView> ofPartner(long partnerId, List<String> statuses, int offset, int limit) {
+        String filter = statuses == null ? "" : " AND status IN (:statuses)";
+        var spec = jdbc.sql("SELECT * FROM deal WHERE partner_id = :partner" + filter + " ORDER BY id DESC OFFSET :offset LIMIT :limit")
+                .param("partner", partnerId).param("offset", offset).param("limit", limit);
+        if (statuses != null) spec = spec.param("statuses", statuses);
+        return spec.query(DealStore::view).list();
+    }
+
+    int countOfPartner(long partnerId, List<String> statuses) {
+        String filter = statuses == null ? "" : " AND status IN (:statuses)";
+        var spec = jdbc.sql("SELECT count(*) FROM deal WHERE partner_id = :partner" + filter).param("partner", partnerId);
+        if (statuses != null) spec = spec.param("statuses", statuses);
+        return spec.query(Integer.class).single();
+    }
+
+    /** Open deals (e.g. for a manager's list), the longest unchanged first. */
+    List<DealView> inStatuses(List<String> statuses, int limit) {
+        return jdbc.sql("SELECT * FROM deal WHERE status IN (:statuses) ORDER BY status_changed_at, id LIMIT :limit")
+                .param("statuses", statuses).param("limit", limit).query(DealStore::view).list();
+    }
+
+    Optional<Long> byExternal(String system, String externalId) {
+        return jdbc.sql("SELECT deal_id FROM deal_external_ref WHERE system = ? AND external_id = ?")
+                .params(system, externalId).query(Long.class).optional();
+    }
+
+    Optional<String> externalId(long dealId, String system) {
+        return jdbc.sql("SELECT external_id FROM deal_external_ref WHERE system = ? AND deal_id = ?")
+                .params(system, dealId).query(String.class).optional();
+    }
+
+    /** Links an external id; false when the id or the deal is already linked otherwise in that system. */
+    boolean link(long dealId, String system, String externalId) {
+        return jdbc.sql("INSERT INTO deal_external_ref (system, external_id, deal_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+                .params(system, externalId, dealId).update() == 1;
+    }
+
+    private static DealView view(ResultSet rs, int n) throws SQLException {
+        return new DealView(rs.getLong("id"), rs.getLong("partner_id"), rs.getString("client_name"),
+                rs.getString("client_phone"), rs.getString("product"), rs.getString("comment"), rs.getString("status"),
+                rs.getBigDecimal("amount"), rs.getString("currency"), rs.getTimestamp("submitted_at").toInstant(),
+                rs.getTimestamp("status_changed_at").toInstant(), rs.getInt("version"));
+    }
+}

@@ -1,0 +1,16 @@
+package io.partnerka.money;
+
+import java.math.BigDecimal;
+
+/**
+ * A partner's balance in one currency, summed from the ledger.
+ *
+ * @param accrued   commissions earned, net of reversals
+ * @param available what may be paid out: every entry (accruals, reversals and, later, holds and payouts)
+ */
+public record Balance(String currency, BigDecimal accrued, BigDecimal available) {
+
+    public static Balance zero(String currency) {
+        return new Balance(currency, BigDecimal.ZERO.setScale(2), BigDecimal.ZERO.setScale(2));
+    }
+}
