@@ -28,7 +28,7 @@ class EmbeddedDatabaseConfiguration {
     @Bean(destroyMethod = "close")
     EmbeddedPostgres embeddedPostgres(@Value("${partnerka.embedded-db.dir:./data/postgres}") String dir,
                                       @Value("${partnerka.embedded-db.clean:false}") boolean clean) throws IOException {
-        Path dataDir = Path.of(dir).toAbsolutePath();
+        Path dataDir = Path.of(dir).toAbsolutePath().normalize();
         Files.createDirectories(dataDir);
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDir)

@@ -12,4 +12,12 @@ public interface TelegramUpdates {
 
     /** Records the batch (duplicates by update_id ignored) and schedules processing; never throws into a poller. */
     void receive(List<Update> updates);
+
+    /**
+     * An update_id never handed out before, across restarts too, for a transport that makes its own updates (the
+     * sandbox). The inbox treats a repeated update_id as a redelivery and ignores it, so such ids must be unique.
+     */
+    default int newUpdateId() {
+        throw new UnsupportedOperationException("newUpdateId");
+    }
 }

@@ -1,0 +1,119 @@
+package io.partnerka.telegram;
+
+import io.partnerka.conversation.Messages;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import org.telegram.telegrambots.meta.api.methods.GetMe;
+import org.telegram.telegrambots.meta.api.methods.commands.SetMyCommands;
+import org.telegram.telegrambots.meta.api.objects.User;
+import org.telegram.telegrambots.meta.api.objects.commands.BotCommand;
+import org.telegram.telegrambots.meta.api.objects.commands.scope.BotCommandScopeDefault;
+import org.telegram.telegrambots.meta.generics.TelegramClient;
+
+/**
+ * At start, in every mode: registers the command menu in each language (and, for other clients, in the default
+ * language) and asks getMe who the bot is. Runs in the background; failures are logged, never fatal (getMe is
+ * retried, because deep links need the real username).
+ */
+@Component
+class BotSetup {
+
+    private static final Logger log = LoggerFactory.getLogger(BotSetup.class);
+
+    private final ObjectProvider<TelegramClient> clients;
+    private final Messages messages;
+    private final BotIdentity identity;
+    private final TelegramProperties properties;
+    private volatile boolean closing;
+    private Thread worker;
+
+    BotSetup(ObjectProvider<TelegramClient> clients, Messages messages, BotIdentity identity, TelegramProperties properties) {
+        this.clients = clients;
+        this.messages = messages;
+        this.identity = identity;
+        this.properties = properties;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void onReady() {
+        TelegramClient client = clients.getIfAvailable();
+        if (client == null) {
+            log.info("No TelegramClient: the command menu is not registered");
+            return;
+        }
+        worker = InboxProcessor.threads("telegram-setup-").newThread(() -> setUp(client));
+        worker.start();
+    }
+
+    @EventListener(ContextClosedEvent.class)
+    void onClose() {
+        closing = true;
+        if (worker != null) worker.interrupt();
+    }
+
+    private void setUp(TelegramClient client) {
+        boolean known = whoAmI(client);
+        registerCommands(client);
+        long backoff = 2_000;
+        // the real Bot API may be unreachable for a while; the sandbox answers at once or never
+        while (!known && !closing && properties.hasToken()) {
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException e) {
+                return;
+            }
+            backoff = Math.min(backoff * 2, 300_000);
+            known = whoAmI(client);
+        }
+    }
+
+    private boolean whoAmI(TelegramClient client) {
+        try {
+            User me = client.execute(new GetMe());
+            if (me == null || me.getId() == null) throw new IllegalStateException("getMe answered nothing");
+            identity.confirm(me.getId(), me.getUserName());
+            log.info("Bot is @{} (id {})", identity.username(), me.getId());
+            return true;
+        } catch (Exception e) {
+            log.warn("getMe failed ({}); deep links use @{} meanwhile", Failures.describe(e), identity.username());
+            return false;
+        }
+    }
+
+    void registerCommands(TelegramClient client) {
+        List<String> languages = new ArrayList<>();
+        languages.add(null); // clients in any other language: the default language's descriptions
+        languages.addAll(messages.languages());
+        for (String language : languages) {
+            List<BotCommand> commands = commands(language == null ? messages.defaultLanguage() : language);
+            if (commands.isEmpty()) continue;
+            try {
+                client.execute(SetMyCommands.builder().commands(commands).scope(new BotCommandScopeDefault())
+                        .languageCode(language).build());
+            } catch (Exception e) {
+                log.warn("setMyCommands ({}) failed: {}", language == null ? "default" : language, Failures.describe(e));
+            }
+        }
+    }
+
+    List<BotCommand> commands(String language) {
+        List<BotCommand> commands = new ArrayList<>();
+        for (String name : properties.commands()) {
+            String command = name.strip().replaceFirst("^/", "");
+            String key = "telegram.command." + command;
+            if (!messages.has(language, key)) {
+                log.warn("No description {} in {}: /{} is left out of the command menu", key, language, command);
+                continue;
+            }
+            commands.add(new BotCommand(command, messages.text(language, key)));
+        }
+        return commands;
+    }
+}

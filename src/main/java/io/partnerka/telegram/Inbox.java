@@ -1,0 +1,140 @@
+package io.partnerka.telegram;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The {@code telegram_inbox} table: updates recorded before they are confirmed, then claimed and processed per chat. */
+@Repository
+class Inbox {
+
+    private final JdbcClient jdbc;
+
+    Inbox(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** An update to record; {@code ignored} ones are recorded as processed already (kept only to dedupe). */
+    record Row(long updateId, Long chatId, String payload, boolean ignored) {
+    }
+
+    /** An update claimed for processing. */
+    record Claimed(long updateId, long chatId, String payload, int attempts) {
+    }
+
+    /** What recording a batch did: how many updates were new, and the chats that got work. */
+    record Recorded(int fresh, Set<Long> chats) {
+    }
+
+    /** Records a batch in one statement (all or nothing); update ids seen before are skipped. */
+    Recorded insert(List<Row> rows) {
+        int n = rows.size();
+        Long[] ids = new Long[n];
+        Long[] chats = new Long[n];
+        String[] payloads = new String[n];
+        Boolean[] ignored = new Boolean[n];
+        for (int i = 0; i < n; i++) {
+            Row r = rows.get(i);
+            ids[i] = r.updateId();
+            chats[i] = r.chatId();
+            payloads[i] = r.payload();
+            ignored[i] = r.ignored();
+        }
+        List<Long> fresh = jdbc.sql("""
+                        INSERT INTO telegram_inbox (update_id, chat_id, payload, processed_at)
+                        SELECT u, c, p::jsonb, CASE WHEN i THEN now() END
+                        FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::boolean[]) AS t(u, c, p, i)
+                        ON CONFLICT (update_id) DO NOTHING
+                        RETURNING CASE WHEN processed_at IS NULL THEN chat_id END""")
+                .params(ids, chats, payloads, ignored)
+                .query((rs, i) -> rs.getObject(1) == null ? null : rs.getLong(1))
+                .list();
+        Set<Long> withWork = new LinkedHashSet<>();
+        for (Long chat : fresh) {
+            if (chat != null) withWork.add(chat);
+        }
+        return new Recorded(fresh.size(), withWork);
+    }
+
+    /** Of these rows, the update ids already recorded with a different content: a reused id, not a redelivery. */
+    List<Long> reusedIds(List<Row> rows) {
+        Long[] ids = rows.stream().map(Row::updateId).toArray(Long[]::new);
+        String[] payloads = rows.stream().map(Row::payload).toArray(String[]::new);
+        return jdbc.sql("""
+                        SELECT t.update_id FROM telegram_inbox t
+                        JOIN unnest(?::bigint[], ?::text[]) AS n(u, p) ON n.u = t.update_id
+                        WHERE t.payload <> n.p::jsonb""")
+                .params(ids, payloads).query(Long.class).list();
+    }
+
+    int nextLocalUpdateId() {
+        return jdbc.sql("SELECT nextval('telegram_local_update_id')").query(Long.class).single().intValue();
+    }
+
+    /**
+     * Claims the chat's oldest unprocessed update when nobody holds it (another worker or instance, or a back-off
+     * after a failure): updates of one chat are therefore handled one at a time and in order, across instances too.
+     */
+    Claimed claimNext(long chatId, Duration lease) {
+        return jdbc.sql("""
+                        WITH next AS (
+                            SELECT update_id, lease_until FROM telegram_inbox
+                            WHERE chat_id = ? AND processed_at IS NULL
+                            ORDER BY update_id LIMIT 1
+                            FOR UPDATE)
+                        UPDATE telegram_inbox t SET lease_until = now() + make_interval(secs => ?), attempts = t.attempts + 1
+                        FROM next
+                        WHERE t.update_id = next.update_id AND (next.lease_until IS NULL OR next.lease_until <= now())
+                        RETURNING t.update_id, t.chat_id, t.payload::text, t.attempts""")
+                .params(chatId, (double) lease.toMillis() / 1000)
+                .query((rs, i) -> new Claimed(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getInt(4)))
+                .optional().orElse(null);
+    }
+
+    /**
+     * Marks an update processed; runs inside the transaction that commits its outcome. If another instance got there
+     * first (a lease that ran out), this throws so the duplicate outcome is rolled back.
+     */
+    void markProcessed(long updateId) {
+        int updated = jdbc.sql("UPDATE telegram_inbox SET processed_at = now(), lease_until = NULL WHERE update_id = ? AND processed_at IS NULL")
+                .param(updateId).update();
+        if (updated != 1) {
+            throw new IllegalStateException("Update " + updateId + " was already processed");
+        }
+    }
+
+    /** Marks an update done without processing it (unreadable, or given up on), with the reason. */
+    void giveUp(long updateId, String reason) {
+        jdbc.sql("UPDATE telegram_inbox SET processed_at = now(), lease_until = NULL, last_error = ? WHERE update_id = ? AND processed_at IS NULL")
+                .params(abbreviate(reason), updateId).update();
+    }
+
+    /** Processing failed: the update is tried again after {@code delay}, and the chat's later updates wait for it. */
+    void retryLater(long updateId, Duration delay, String error) {
+        jdbc.sql("UPDATE telegram_inbox SET lease_until = now() + make_interval(secs => ?), last_error = ? WHERE update_id = ? AND processed_at IS NULL")
+                .params((double) delay.toMillis() / 1000, abbreviate(error), updateId).update();
+    }
+
+    /** Chats with an update that is waiting and not held by anyone, oldest first. */
+    List<Long> chatsWithDueUpdates(int max) {
+        return jdbc.sql("""
+                        SELECT chat_id FROM telegram_inbox
+                        WHERE processed_at IS NULL AND chat_id IS NOT NULL AND (lease_until IS NULL OR lease_until <= now())
+                        GROUP BY chat_id ORDER BY min(update_id) LIMIT ?""")
+                .param(max).query(Long.class).list();
+    }
+
+    /** Forgets processed updates older than {@code before}: Telegram does not redeliver that late. */
+    int deleteProcessedBefore(Instant before) {
+        return jdbc.sql("DELETE FROM telegram_inbox WHERE processed_at < ?").param(Timestamp.from(before)).update();
+    }
+
+    private static String abbreviate(String s) {
+        return s == null ? null : s.length() > 500 ? s.substring(0, 500) : s;
+    }
+}

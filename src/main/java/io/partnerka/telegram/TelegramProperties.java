@@ -1,0 +1,55 @@
+package io.partnerka.telegram;
+
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code partnerka.telegram.*}. Without a token the bot runs in sandbox mode: another module supplies the
+ * {@code TelegramClient} and feeds updates; the inbox, the workers and the sender work the same.
+ *
+ * @param token         the BotFather token (TELEGRAM_BOT_TOKEN); never logged
+ * @param apiUrl        scheme://host:port of the Bot API server (TELEGRAM_API_URL)
+ * @param webhookUrl    public URL of {@code POST /telegram/webhook}; when set, webhook mode instead of long polling
+ * @param webhookSecret the secret Telegram sends back in X-Telegram-Bot-Api-Secret-Token; derived from the token
+ *                      when empty, so a webhook is never open to anyone
+ * @param workers       threads that process updates (one chat at a time each, chats in parallel)
+ * @param sweepInterval how often unprocessed inbox rows are looked for (after a crash, a failure, another instance)
+ * @param inboxRetention how long processed inbox rows are kept to recognise redelivered updates
+ * @param commands      the command menu (descriptions are the messages {@code telegram.command.<name>})
+ * @param botUsername   the bot's username until getMe answers (deep links are built from it)
+ */
+@ConfigurationProperties("partnerka.telegram")
+record TelegramProperties(String token, @DefaultValue("https://api.telegram.org") String apiUrl, String webhookUrl,
+                          String webhookSecret, @DefaultValue("8") int workers,
+                          @DefaultValue("2s") Duration sweepInterval, @DefaultValue("2d") Duration inboxRetention,
+                          @DefaultValue({"start", "menu", "help", "language", "cancel"}) List<String> commands,
+                          String botUsername, @DefaultValue Rate rate, @DefaultValue Sender sender) {
+
+    boolean hasToken() {
+        return token != null && !token.isBlank();
+    }
+
+    boolean webhookMode() {
+        return hasToken() && webhookUrl != null && !webhookUrl.isBlank();
+    }
+
+    /**
+     * Outbound rate limits of the Bot API (about 30 messages a second overall, one a second per chat). They apply
+     * only when talking to a real Bot API server (a token is set); {@code enabled=false} turns them off, e.g. for
+     * benchmarks against a local server.
+     */
+    record Rate(@DefaultValue("true") boolean enabled, @DefaultValue("30") double globalPerSecond,
+                @DefaultValue("1") double perChatPerSecond, @DefaultValue("3") int perChatBurst) {
+    }
+
+    /**
+     * @param concurrency  Bot API calls in flight at once
+     * @param maxAttempts  tries of one message on 5xx and network errors before it is given up
+     * @param maxBackoff   the longest wait between two tries
+     */
+    record Sender(@DefaultValue("8") int concurrency, @DefaultValue("8") int maxAttempts,
+                  @DefaultValue("60s") Duration maxBackoff) {
+    }
+}

@@ -1,0 +1,126 @@
+package io.partnerka.telegram;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.partnerka.PartnerkaTest;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** Webhook mode: Telegram posts updates to us with the secret it was given; anyone else is refused. */
+@PartnerkaTest
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+class TelegramWebhookTests {
+
+    static final FakeBotApi api = FakeBotApi.start();
+    static final String SECRET = "webhook-Secret_42";
+    static final String PUBLIC_URL = "https://bot.example.com/telegram/webhook";
+    private static final AtomicLong updateIds = new AtomicLong(50_000);
+    private static final HttpClient http = HttpClient.newHttpClient();
+
+    @DynamicPropertySource
+    static void telegram(DynamicPropertyRegistry registry) {
+        registry.add("partnerka.telegram.token", () -> FakeBotApi.TOKEN);
+        registry.add("partnerka.telegram.api-url", api::url);
+        registry.add("partnerka.telegram.webhook-url", () -> PUBLIC_URL);
+        registry.add("partnerka.telegram.webhook-secret", () -> SECRET);
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JdbcClient jdbc;
+
+    @Test
+    void theWebhookIsRegisteredWithItsSecret_andNothingPolls() {
+        FakeBotApi.Call call = api.awaitCalls("setWebhook", c -> true, 1, Duration.ofSeconds(10)).get(0);
+        assertThat(call.param("url")).isEqualTo(PUBLIC_URL);
+        assertThat(call.param("secret_token")).isEqualTo(SECRET);
+        assertThat(api.calls("getUpdates")).isEmpty();
+        assertThat(api.calls("deleteWebhook")).isEmpty();
+    }
+
+    @Test
+    void anUpdateWithTheRightSecretIsAnswered() throws Exception {
+        long chat = 2001;
+        HttpResponse<String> response = post(FakeBotApi.textUpdate(updateIds.incrementAndGet(), chat, "/help"), SECRET);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(api.awaitCalls("sendMessage", chat, 1).get(0).text()).contains("<b>Commands</b>");
+    }
+
+    @Test
+    void aWrongSecretIsRefused() throws Exception {
+        long updateId = updateIds.incrementAndGet();
+        HttpResponse<String> response = post(FakeBotApi.textUpdate(updateId, 2002, "/help"), "guess");
+
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(inboxRows(updateId)).isZero();
+    }
+
+    @Test
+    void aMissingSecretIsRefused() throws Exception {
+        long updateId = updateIds.incrementAndGet();
+        HttpResponse<String> response = post(FakeBotApi.textUpdate(updateId, 2003, "/help"), null);
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(inboxRows(updateId)).isZero();
+    }
+
+    @Test
+    void aRedeliveredUpdateIsAnsweredOnce() throws Exception {
+        long chat = 2004;
+        ObjectNode update = FakeBotApi.textUpdate(updateIds.incrementAndGet(), chat, "/menu");
+        assertThat(post(update, SECRET).statusCode()).isEqualTo(200);
+        assertThat(post(update, SECRET).statusCode()).isEqualTo(200);
+
+        assertThat(api.awaitCalls("sendMessage", chat, 1).get(0).text()).startsWith("Main menu");
+        Thread.sleep(500);
+        assertThat(api.calls("sendMessage", chat)).hasSize(1);
+    }
+
+    @Test
+    void somethingThatIsNotAnUpdateIsABadRequest() throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + WebhookController.PATH))
+                .header("Content-Type", "application/json").header(WebhookController.SECRET_HEADER, SECRET)
+                .POST(HttpRequest.BodyPublishers.ofString("[1, 2, 3]")).build();
+        assertThat(http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void withoutAConfiguredSecretOneIsDerivedFromTheToken() {
+        TelegramProperties bare = new TelegramProperties(FakeBotApi.TOKEN, null, PUBLIC_URL, "", 8, null, null, null,
+                null, null, null);
+        TelegramProperties otherBot = new TelegramProperties("654321:another-token-entirely-000000", null, PUBLIC_URL,
+                null, 8, null, null, null, null, null, null);
+        WebhookSecret derived = WebhookSecret.of(bare);
+        assertThat(derived.value()).matches("[A-Za-z0-9_-]{20,256}").doesNotContain(FakeBotApi.TOKEN);
+        assertThat(WebhookSecret.of(bare).value()).as("the same on every instance").isEqualTo(derived.value());
+        assertThat(WebhookSecret.of(otherBot).value()).isNotEqualTo(derived.value());
+        assertThat(derived.matches(null)).isFalse();
+    }
+
+    private HttpResponse<String> post(ObjectNode update, String secret) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + WebhookController.PATH))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(update.toString()));
+        if (secret != null) request.header(WebhookController.SECRET_HEADER, secret);
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private long inboxRows(long updateId) {
+        return jdbc.sql("SELECT count(*) FROM telegram_inbox WHERE update_id = ?").param(updateId).query(Long.class).single();
+    }
+}
