@@ -126,14 +126,20 @@ class Broadcasts {
         while (System.nanoTime() < deadline) {
             if (quiet.isQuiet(clock.instant())) break;
             if (backlogLimit > 0 && data.outboxBacklog() > backlogLimit) break;
-            Integer n = tx.execute(s -> queueBatch(properties.broadcast().batchSize()));
-            if (n == null || n == 0) break;
+            int n = queueOneBatch(properties.broadcast().batchSize());
+            if (n == 0) break;
             total += n;
         }
         return total;
     }
 
     private record Recipient(long broadcastId, long chatId) {
+    }
+
+    /** One batch in a transaction of its own: its recipients and their outbox rows commit together, or neither. */
+    int queueOneBatch(int max) {
+        Integer n = tx.execute(s -> queueBatch(max));
+        return n == null ? 0 : n;
     }
 
     private int queueBatch(int max) {

@@ -154,11 +154,9 @@ class ProgramData {
                          java.time.Duration activeWithin, Long[] managers) {
         Filter f = filter(audience, now, activityFacts, activeWithin);
         Object[] params = concat(new Object[]{broadcastId, managers}, f.params());
-        return jdbc.sql("""
-                        INSERT INTO drip_broadcast_recipient (broadcast_id, chat_id, user_id)
-                        SELECT ?::bigint, p.chat_id, p.user_id FROM partner p
-                        WHERE p.status = 'APPROVED' AND p.user_id <> ALL(?) AND """ + f.where() + """
-                         ON CONFLICT DO NOTHING""")
+        return jdbc.sql("INSERT INTO drip_broadcast_recipient (broadcast_id, chat_id, user_id) "
+                        + "SELECT ?::bigint, p.chat_id, p.user_id FROM partner p "
+                        + "WHERE p.status = 'APPROVED' AND p.user_id <> ALL(?) AND " + f.where() + " ON CONFLICT DO NOTHING")
                 .params(params).update();
     }
 
