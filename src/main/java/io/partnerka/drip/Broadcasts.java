@@ -6,6 +6,8 @@ import io.partnerka.conversation.Notifier;
 import io.partnerka.conversation.Reply;
 import io.partnerka.conversation.Roles;
 import io.partnerka.conversation.UserError;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,9 +46,12 @@ class Broadcasts {
     private final DripClock clock;
     private final QuietHours quiet;
     private final DripProperties properties;
+    private final Counter queuedCounter;
 
     Broadcasts(JdbcClient jdbc, PlatformTransactionManager transactions, ProgramData data, Notifier notifier,
-               Messages messages, Roles roles, DripClock clock, QuietHours quiet, DripProperties properties) {
+               Messages messages, Roles roles, DripClock clock, QuietHours quiet, DripProperties properties,
+               MeterRegistry meters) {
+        this.queuedCounter = meters.counter("partnerka.drip.broadcast.queued");
         this.jdbc = jdbc;
         this.tx = new TransactionTemplate(transactions);
         this.tx.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
@@ -139,6 +144,7 @@ class Broadcasts {
     /** One batch in a transaction of its own: its recipients and their outbox rows commit together, or neither. */
     int queueOneBatch(int max) {
         Integer n = tx.execute(s -> queueBatch(max));
+        if (n != null) queuedCounter.increment(n);
         return n == null ? 0 : n;
     }
 

@@ -4,6 +4,8 @@ import io.partnerka.conversation.Button;
 import io.partnerka.conversation.Messages;
 import io.partnerka.conversation.Notifier;
 import io.partnerka.conversation.Reply;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,10 +44,16 @@ class Dispatcher {
     private final DripClock clock;
     private final QuietHours quiet;
     private final DripProperties.Dispatch settings;
+    private final Counter sentCounter;
+    private final Counter skippedCounter;
+    private final Counter stoppedCounter;
 
     Dispatcher(JdbcClient jdbc, PlatformTransactionManager transactions, Chains chains, Conditions conditions,
                ProgramData data, Notifier notifier, Messages messages, DripClock clock, QuietHours quiet,
-               DripProperties properties) {
+               DripProperties properties, MeterRegistry meters) {
+        this.sentCounter = meters.counter("partnerka.drip.steps", "outcome", "sent");
+        this.skippedCounter = meters.counter("partnerka.drip.steps", "outcome", "skipped");
+        this.stoppedCounter = meters.counter("partnerka.drip.steps", "outcome", "stopped");
         this.jdbc = jdbc;
         this.tx = new TransactionTemplate(transactions);
         this.tx.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
@@ -167,6 +175,10 @@ class Dispatcher {
             }
         }
         write(changes, logged, now);
+        // counted after the batch's work, before its commit: a rolled-back batch over-counts, never under-counts
+        sentCounter.increment(sent);
+        skippedCounter.increment(skipped);
+        stoppedCounter.increment(stopped);
         return new Outcome(rows.size(), sent, skipped, stopped, finished);
     }
 
