@@ -1,0 +1,125 @@
+package io.partnerka.drip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.partnerka.approval.Approvals;
+import io.partnerka.conversation.ConversationEngine;
+import io.partnerka.conversation.Messages;
+import io.partnerka.testing.ChatTester;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * What managers get from the scheduler: a reminder of items waiting too long (once, again a day later), the daily
+ * digest (once a day, only when a source has something to say), and the sandbox's {@code /drip_run}.
+ */
+@DripTest
+class ManagerNudgesTests {
+
+    @Autowired JdbcClient jdbc;
+    @Autowired ConversationEngine engine;
+    @Autowired Messages messages;
+    @Autowired Approvals approvals;
+    @Autowired ManagerReminders reminders;
+    @Autowired Digest digest;
+    @Autowired Drips drips;
+    @Autowired DripClock clock;
+    DripFixtures fx;
+    Instant noon;
+
+    @BeforeEach
+    void setUp() {
+        fx = new DripFixtures(jdbc, engine, messages);
+        fx.clean();
+        jdbc.sql("DELETE FROM approval_notice").update();
+        jdbc.sql("DELETE FROM approval_item").update();
+        noon = DripFixtures.today("12:00");
+        clock.fix(noon);
+    }
+
+    /** An application waiting for a decision since {@code since}. */
+    private long waitingApplication(Instant since) {
+        long applicant = fx.partner("company", "PENDING_REVIEW", since, "ru");
+        long partnerId = jdbc.sql("SELECT id FROM partner WHERE user_id = ?").param(applicant).query(Long.class).single();
+        long item = approvals.submit("application", partnerId);
+        jdbc.sql("UPDATE approval_item SET created_at = ? WHERE id = ?").params(Timestamp.from(since), item).update();
+        return item;
+    }
+
+    @Test
+    void itemsWaitingLongerThanFourHoursAreRemindedOnceADay() {
+        ChatTester manager = fx.chat(300);
+        long old = waitingApplication(noon.minus(Duration.ofHours(5)));
+        waitingApplication(noon.minus(Duration.ofHours(1)));
+        manager.poll();
+
+        assertThat(reminders.remind()).isEqualTo(1);
+        assertThat(manager.poll()).singleElement().satisfies(m -> assertThat(m.text())
+                .startsWith("⏰ <b>1</b> ждут решения дольше 4 ч").contains("#" + old).contains("ждёт 5 ч").contains("/pending"));
+        assertThat(fx.chat(100).send("/start").last()).as("the sandbox manager gets it too (earlier)").isNotNull();
+
+        clock.advance(Duration.ofHours(2));
+        assertThat(reminders.remind()).as("the newer one is now 3 h old; the old one was reminded").isZero();
+        clock.advance(Duration.ofMinutes(61));
+        assertThat(reminders.remind()).as("the newer one passes 4 h").isEqualTo(1);
+        clock.advance(Duration.ofHours(22));
+        assertThat(reminders.remind()).as("a day after its reminder, the old one again").isEqualTo(1);
+        clock.advance(Duration.ofHours(3));
+        assertThat(reminders.remind()).as("and then the newer one").isEqualTo(1);
+    }
+
+    @Test
+    void noRemindersInQuietHours() {
+        clock.fix(DripFixtures.today("22:00"));
+        waitingApplication(DripFixtures.today("22:00").minus(Duration.ofHours(6)));
+        assertThat(reminders.remind()).isZero();
+    }
+
+    @Test
+    void theDigestGoesOutOnceADayAndOnlyWithSomethingToSay() {
+        ChatTester manager = fx.chat(300);
+        assertThat(digest.run(false)).as("nothing to say").isZero();
+        jdbc.sql("DELETE FROM drip_digest_run").update();
+
+        long partner = fx.partner("company", noon.minus(Duration.ofDays(1)));
+        drips.trigger(partner, Drips.APPROVED);
+        jdbc.sql("""
+                        INSERT INTO drip_send (enrollment_id, user_id, chat_id, chain_id, step_id, outcome, at, clicked_at)
+                        SELECT id, user_id, chat_id, chain_id, 'first-course', 'SENT', ?, ? FROM drip_enrollment WHERE user_id = ?""")
+                .params(Timestamp.from(noon.minus(Duration.ofDays(1))), Timestamp.from(noon.minus(Duration.ofDays(1))), partner)
+                .update();
+        jdbc.sql("INSERT INTO drip_chain_state (chain_id, paused, changed_at) VALUES ('inactive-30', TRUE, now())").update();
+
+        assertThat(digest.run(false)).isEqualTo(2); // managers 100 (sandbox) and 300
+        assertThat(manager.poll()).singleElement().satisfies(m -> assertThat(m.text()).startsWith("🗞 <b>Сводка дня</b>")
+                .contains("отправлено 1, нажато кнопок 1").contains("На паузе: inactive-30"));
+        assertThat(digest.run(false)).as("once a day, whichever instance fires").isZero();
+        assertThat(digest.run(true)).as("forced by /drip_run").isEqualTo(2);
+    }
+
+    @Test
+    void dripRunInTheSandboxMovesTheClockToTheNextStepAndRunsEverything() {
+        clock.reset();
+        clock.fix(noon);
+        ChatTester manager = fx.chat(300);
+        long partner = fx.partner("company", noon);
+        ChatTester anna = fx.chat(partner);
+        drips.trigger(partner, Drips.APPROVED);
+
+        manager.send("/drip_run").expect("drip.run.done");
+        assertThat(anna.poll()).singleElement().satisfies(m -> assertThat(m.text()).contains("первого курса"));
+        assertThat(clock.instant()).isAfter(noon.plus(Duration.ofHours(1)));
+
+        manager.send("/drip_run 2d").expect("drip.run.done");
+        assertThat(anna.poll()).singleElement().satisfies(m -> assertThat(m.text()).contains("первого клиента"));
+        manager.send("/drip_run soon").expect("drip.run.bad-duration");
+        manager.send("/drip_log " + partner).expectContaining("История цепочек " + partner)
+                .expectContaining("onboarding/first-course · отправлено").expectContaining("onboarding/first-client");
+        anna.send("/drip_run").expect("common.not-manager");
+    }
+}
