@@ -66,7 +66,8 @@ class TrainingAction implements ChatAction {
             return;
         }
         PartnerView partner = training.partner(ctx);
-        String[] parts = callback ? args.split(":") : new String[]{"list"};
+        // a drip button runs /training from a callback with no arguments: that is the list too
+        String[] parts = callback && !args.isEmpty() ? args.split(":") : new String[]{"list"};
         switch (parts[0]) {
             case "list" -> list(ctx, partner);
             case "c" -> card(ctx, partner, training.course(partner, arg(parts, 1)));
