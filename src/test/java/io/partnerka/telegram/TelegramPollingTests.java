@@ -82,6 +82,8 @@ class TelegramPollingTests {
         assertThat(reply.text()).contains("<b>Commands</b>").contains("/menu").contains("/cancel");
         assertThat(reply.param("parse_mode")).isEqualToIgnoringCase("HTML");
         assertThat(processed(updateId)).isTrue();
+        assertThat(jdbc.sql("SELECT payload::text FROM telegram_inbox WHERE update_id = ?").param(updateId)
+                .query(String.class).single()).as("what was typed is not kept once processed").isEqualTo("{}");
         // polling started by removing any webhook; the next getUpdates confirmed the batch to Telegram
         List<String> methods = api.calls().stream().map(c -> c.method().toLowerCase()).toList();
         assertThat(methods.indexOf("deletewebhook")).isNotNegative().isLessThan(methods.indexOf("getupdates"));
