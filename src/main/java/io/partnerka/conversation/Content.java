@@ -76,6 +76,31 @@ public class Content {
         return dir == null ? "classpath:messages" : dir.toAbsolutePath().toString();
     }
 
+    /** A file's bytes (a course's YAML, a document attached to a lesson); the path may not leave the content folder. */
+    public byte[] bytes(String relativePath) throws IOException {
+        if (!isSafe(relativePath)) throw new IOException("not a path inside the content folder: " + relativePath);
+        try (InputStream in = open(relativePath)) {
+            return in.readAllBytes();
+        }
+    }
+
+    public boolean exists(String relativePath) {
+        if (!isSafe(relativePath)) return false;
+        if (dir != null) return Files.isRegularFile(dir.resolve(relativePath));
+        return Content.class.getClassLoader().getResource("messages/" + relativePath) != null;
+    }
+
+    /** A relative path that stays inside the content folder: no absolute path, no "..", no backslash. */
+    public static boolean isSafe(String relativePath) {
+        if (relativePath == null || relativePath.isBlank() || relativePath.startsWith("/") || relativePath.contains("\\")) {
+            return false;
+        }
+        for (String part : relativePath.split("/")) {
+            if (part.isEmpty() || part.equals("..") || part.equals(".")) return false;
+        }
+        return true;
+    }
+
     private InputStream open(String relativePath) throws IOException {
         if (dir != null) {
             return Files.newInputStream(dir.resolve(relativePath));

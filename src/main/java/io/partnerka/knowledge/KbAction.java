@@ -1,5 +1,6 @@
 package io.partnerka.knowledge;
 
+import io.partnerka.conversation.Content;
 import io.partnerka.conversation.Button;
 import io.partnerka.conversation.ChatAction;
 import io.partnerka.conversation.ChatContext;
@@ -30,9 +31,9 @@ class KbAction implements ChatAction {
     static final int RESULTS = 5;
     private final KnowledgeBase kb;
     private final Partners partners;
-    private final KbFiles files;
+    private final Content files;
 
-    KbAction(KnowledgeBase kb, Partners partners, KbFiles files) {
+    KbAction(KnowledgeBase kb, Partners partners, Content files) {
         this.kb = kb;
         this.partners = partners;
         this.files = files;

@@ -1,5 +1,7 @@
 package io.partnerka.knowledge;
 
+import io.partnerka.conversation.Localized;
+import io.partnerka.conversation.YamlLines;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

@@ -1,5 +1,6 @@
 package io.partnerka.knowledge;
 
+import io.partnerka.conversation.Localized;
 import java.util.List;
 import java.util.Set;
 

@@ -1,5 +1,7 @@
 package io.partnerka.knowledge;
 
+import io.partnerka.conversation.Localized;
+import io.partnerka.conversation.Content;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,7 +38,7 @@ class KnowledgeBase {
     private final List<KbLoader.Problem> problems = new ArrayList<>();
     private final String defaultLanguage;
 
-    KnowledgeBase(KbFiles files, @Value("${partnerka.languages:ru,en}") List<String> languages,
+    KnowledgeBase(Content files, @Value("${partnerka.languages:ru,en}") List<String> languages,
                   @Value("${partnerka.default-language:ru}") String defaultLanguage) {
         this.defaultLanguage = defaultLanguage;
         KbLoader loader = new KbLoader(languages, files::exists);
@@ -62,7 +64,7 @@ class KnowledgeBase {
         log.info("Knowledge base: {} section(s) loaded from {}", sections.size(), files.origin());
     }
 
-    private static KbLoader.Result read(KbLoader loader, KbFiles files, String file) {
+    private static KbLoader.Result read(KbLoader loader, Content files, String file) {
         try {
             return loader.load(file, files.bytes(file));
         } catch (IOException | RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.partnerka.training;
 
+import io.partnerka.conversation.Localized;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;

@@ -1,5 +1,6 @@
 package io.partnerka.training;
 
+import io.partnerka.conversation.Content;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,7 +27,7 @@ class CourseCatalog {
     private final List<CourseLoader.Problem> problems = new ArrayList<>();
     private final String defaultLanguage;
 
-    CourseCatalog(ContentFiles files, @Value("${partnerka.languages:ru,en}") List<String> languages,
+    CourseCatalog(Content files, @Value("${partnerka.languages:ru,en}") List<String> languages,
                   @Value("${partnerka.default-language:ru}") String defaultLanguage) {
         this.defaultLanguage = defaultLanguage;
         CourseLoader loader = new CourseLoader(languages, defaultLanguage, files::exists);

@@ -1,5 +1,8 @@
 package io.partnerka.training;
 
+import io.partnerka.conversation.Localized;
+import io.partnerka.conversation.YamlLines;
+import io.partnerka.conversation.Content;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -115,7 +118,7 @@ final class CourseLoader {
         Localized linkTitle = c.localized(node, at + "/link-title", false, 60);
         String document = node.has("document") ? c.string(node, at + "/document") : null;
         if (document != null) {
-            if (!ContentFiles.isSafe(document)) {
+            if (!Content.isSafe(document)) {
                 c.error(at + "/document", "document must be a path inside the messages folder, e.g. training/files/guide.pdf");
             } else if (!fileExists.test(document)) {
                 c.error(at + "/document", "no such file in the messages folder: " + document);

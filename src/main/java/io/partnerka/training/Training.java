@@ -1,5 +1,6 @@
 package io.partnerka.training;
 
+import io.partnerka.conversation.Localized;
 import io.partnerka.conversation.Button;
 import io.partnerka.conversation.ChatContext;
 import io.partnerka.conversation.Messages;

@@ -1,5 +1,6 @@
 package io.partnerka.training;
 
+import io.partnerka.conversation.Content;
 import io.partnerka.conversation.Button;
 import io.partnerka.conversation.ChatAction;
 import io.partnerka.conversation.ChatContext;
@@ -31,12 +32,12 @@ class TrainingAction implements ChatAction {
     private final TrainingStore store;
     private final Quizzes quizzes;
     private final Certificates certificates;
-    private final ContentFiles files;
+    private final Content files;
     private final TrainingStatsAction stats;
     private final ApplicationEventPublisher events;
 
     TrainingAction(Training training, TrainingStore store, Quizzes quizzes, Certificates certificates,
-                   ContentFiles files, TrainingStatsAction stats, ApplicationEventPublisher events) {
+                   Content files, TrainingStatsAction stats, ApplicationEventPublisher events) {
         this.events = events;
         this.training = training;
         this.store = store;

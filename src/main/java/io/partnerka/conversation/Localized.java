@@ -1,21 +1,21 @@
-package io.partnerka.training;
+package io.partnerka.conversation;
 
 import java.util.Map;
 
 /**
- * A text of a content file in several languages: {@code {ru: ..., en: ...}}, or one plain string for all of them
+ * A text of a content file (a course, an article) in several languages: {@code {ru: ..., en: ...}}, or one plain string for all of them
  * (stored under {@code "*"}).
  */
-record Localized(Map<String, String> byLanguage) {
+public record Localized(Map<String, String> byLanguage) {
 
-    static final Localized EMPTY = new Localized(Map.of());
+    public static final Localized EMPTY = new Localized(Map.of());
 
-    Localized {
+    public Localized {
         byLanguage = Map.copyOf(byLanguage);
     }
 
     /** The text in {@code lang}, else the one for all languages, else the default language's, else any. */
-    String in(String lang, String defaultLanguage) {
+    public String in(String lang, String defaultLanguage) {
         String text = byLanguage.get(lang);
         if (text == null) text = byLanguage.get("*");
         if (text == null) text = byLanguage.get(defaultLanguage);
@@ -23,15 +23,15 @@ record Localized(Map<String, String> byLanguage) {
         return text == null ? "" : text;
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return byLanguage.isEmpty();
     }
 
-    boolean covers(String lang) {
+    public boolean covers(String lang) {
         return byLanguage.containsKey(lang) || byLanguage.containsKey("*");
     }
 
-    int maxLength() {
+    public int maxLength() {
         return byLanguage.values().stream().mapToInt(String::length).max().orElse(0);
     }
 }

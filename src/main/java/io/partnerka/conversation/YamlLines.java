@@ -1,4 +1,4 @@
-package io.partnerka.training;
+package io.partnerka.conversation;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -9,16 +9,16 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * The line of every node of a YAML file, by JSON pointer ({@code /quiz/questions/2/options}), so a problem found
- * after parsing (a question without a correct option) is reported with the line an operator must fix.
+ * after parsing (a question without a correct option, an article without a text) is reported with the line an operator must fix.
  */
-final class YamlLines {
+public final class YamlLines {
 
     private final Map<String, Integer> lines = new HashMap<>();
 
     private YamlLines() {
     }
 
-    static YamlLines of(YAMLMapper yaml, byte[] content) {
+    public static YamlLines of(YAMLMapper yaml, byte[] content) {
         YamlLines out = new YamlLines();
         try (JsonParser p = yaml.createParser(content)) {
             JsonToken t;
@@ -39,7 +39,7 @@ final class YamlLines {
     }
 
     /** The line of the node at {@code pointer} or of its nearest ancestor that has one; null when unknown. */
-    Integer line(String pointer) {
+    public Integer line(String pointer) {
         String p = pointer;
         while (true) {
             Integer line = lines.get(p);
