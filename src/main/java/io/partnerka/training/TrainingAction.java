@@ -66,7 +66,8 @@ class TrainingAction implements ChatAction {
             return;
         }
         PartnerView partner = training.partner(ctx);
-        String[] parts = callback ? args.split(":") : new String[]{"list"};
+        // a button that carries no more than the action (a drip message's "open the course") opens the list
+        String[] parts = callback && !args.isBlank() ? args.split(":") : new String[]{"list"};
         switch (parts[0]) {
             case "list" -> list(ctx, partner);
             case "c" -> card(ctx, partner, training.course(partner, arg(parts, 1)));

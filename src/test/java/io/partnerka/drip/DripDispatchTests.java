@@ -120,12 +120,13 @@ class DripDispatchTests {
     }
 
     @Test
-    void aButtonWhoseSectionIsNotThereYetShowsTheMenu() {
+    void theOnboardingButtonOpensTheCourses() {
+        // the training section is there now: "📚 Открыть курс" (command: training) shows the course list
         long partner = approvedAndOnboarding();
         ChatTester anna = fx.chat(partner);
         after(Duration.ofHours(1));
         anna.poll();
-        anna.press("📚 Открыть курс").expect("drip.action-unavailable").expect("common.menu");
+        anna.press("📚 Открыть курс").expect("training.list").expectNo("common.button-invalid");
     }
 
     @Test
