@@ -58,10 +58,17 @@ class ChatStore {
                         UPDATE chat SET first_name = ?, username = ?, language = ?, language_chosen = ?, unreachable = ?,
                                flow = ?, step = ?, draft = ?::jsonb, version = ?, flow_updated_at = ?, last_seen_at = now()
                         WHERE chat_id = ?""")
-                .params(c.firstName, c.username, c.language, c.languageChosen, c.unreachable, c.flow, c.step,
+                .params(clip(c.firstName, 256), clip(c.username, 64), c.language, c.languageChosen, c.unreachable, c.flow, c.step,
                         c.flow == null ? null : json.writeValueAsString(c.draft), c.version,
                         c.flowUpdatedAt == null ? null : Timestamp.from(c.flowUpdatedAt), c.chatId)
                 .update();
+    }
+
+    /** Names come from the person's Telegram profile: never let an oversized one fail every update of the chat. */
+    private static String clip(String s, int max) {
+        if (s == null || s.length() <= max) return s;
+        int end = Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max;
+        return s.substring(0, end);
     }
 
     Optional<String> language(long chatId) {

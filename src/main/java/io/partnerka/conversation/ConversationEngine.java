@@ -90,12 +90,42 @@ public class ConversationEngine {
                 alsoInTransaction.run();
             });
         } catch (RuntimeException e) {
+            if (isTransient(e)) {
+                // the database is away for a moment: the caller (the inbox) tries the update again later, rather than
+                // answering "something went wrong" and dropping what the person did
+                throw e;
+            }
             log.error("Update {} of chat {} failed; the person is told and their data is unchanged", in.updateId(), in.chatId(), e);
             tx.executeWithoutResult(status -> {
                 refuse(in, "common.error", Map.of());
                 alsoInTransaction.run();
             });
         }
+    }
+
+    /**
+     * A failure that says nothing about the update: a lost connection (also seen as a rollback that cannot be done),
+     * a deadlock, a serialization conflict.
+     */
+    static boolean isTransient(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof org.springframework.dao.TransientDataAccessException
+                    || t instanceof org.springframework.dao.DataAccessResourceFailureException
+                    || t instanceof org.springframework.dao.RecoverableDataAccessException
+                    || t instanceof org.springframework.transaction.CannotCreateTransactionException
+                    || t instanceof org.springframework.transaction.TransactionSystemException
+                    // a rollback that fails: the connection is gone (Hibernate's own exception, named to stay JPA-free)
+                    || "org.hibernate.TransactionException".equals(t.getClass().getName())
+                    || t instanceof java.sql.SQLTransientException || t instanceof java.sql.SQLRecoverableException) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("40")
+                    || sql.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public void handle(Inbound in) {

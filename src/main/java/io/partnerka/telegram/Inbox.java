@@ -61,6 +61,33 @@ class Inbox {
         return new Recorded(fresh.size(), withWork);
     }
 
+    /**
+     * The rows with each one PostgreSQL refuses (a value it cannot store) replaced by a placeholder recorded as
+     * done, so one unstorable update never holds up its batch, the poller, or the webhook, nor comes back.
+     */
+    List<Row> storable(List<Row> rows) {
+        List<Row> result = new java.util.ArrayList<>(rows.size());
+        for (Row r : rows) {
+            try {
+                jdbc.sql("SELECT ?::jsonb IS NOT NULL").param(r.payload()).query(Boolean.class).single();
+                result.add(r);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(Inbox.class).error("Update {} cannot be stored ({}) and is skipped",
+                        r.updateId(), Failures.describe(e));
+                result.add(new Row(r.updateId(), r.chatId(), "{\"update_id\":" + r.updateId() + ",\"unstorable\":true}", true));
+            }
+        }
+        return result;
+    }
+
+    /** A refusal of the data itself (SQL state class 22), which no retry cures. */
+    static boolean isDataError(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) return true;
+        }
+        return false;
+    }
+
     /** Of these rows, the update ids already recorded with a different content: a reused id, not a redelivery. */
     List<Long> reusedIds(List<Row> rows) {
         Long[] ids = rows.stream().map(Row::updateId).toArray(Long[]::new);

@@ -146,20 +146,54 @@ class OutboundSender implements SmartLifecycle {
             }
             if (ReplyRenderer.counted(m.reply())) limits.acquire(m.chatId());
             Integer messageId = ReplyRenderer.send(client, m.chatId(), m.reply());
-            outbox.delivered(m.id(), messageId);
+            recordDelivered(m, messageId);
             log.debug("Delivered outbox {} ({}) to chat {}", m.id(), method, m.chatId());
         } catch (InterruptedException e) {
             // shutting down: the claim's lease brings the message back
             Thread.currentThread().interrupt();
         } catch (Exception e) {
+            Failures.ApiFailure failure = Failures.classify(e);
             try {
-                onFailure(m, method, Failures.classify(e));
-            } catch (RuntimeException report) {
-                log.warn("Cannot record the outcome of outbox {} ({}); it is retried when its lease ends", m.id(),
-                        Failures.describe(report));
+                record(m, () -> onFailure(m, method, failure));
+            } catch (InterruptedException stopping) {
+                Thread.currentThread().interrupt();
             }
         } finally {
             outbox.signalAfterCommit(); // the chat's next message may be due now
+        }
+    }
+
+    /**
+     * Telegram has the message: keep trying to record that (the database may be away for a while), because a row left
+     * in SENDING is sent again when its lease ends — the person would read it twice.
+     */
+    private void recordDelivered(OutboundMessage m, Integer messageId) throws InterruptedException {
+        record(m, () -> outbox.delivered(m.id(), messageId));
+    }
+
+    /**
+     * Records the outcome of a call, retrying while the database is unavailable: otherwise the row waits for its lease
+     * (a minute) before anything else happens in that chat, and a delivered one would be sent again.
+     */
+    private void record(OutboundMessage m, Runnable outcome) throws InterruptedException {
+        long backoff = 100;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                outcome.run();
+                if (attempt > 1) log.info("Recorded the outcome of outbox {} after {} attempts", m.id(), attempt);
+                return;
+            } catch (RuntimeException e) {
+                if (!running) {
+                    log.warn("Stopping before the outcome of outbox {} was recorded: it is tried again after its lease",
+                            m.id());
+                    return;
+                }
+                if (attempt == 1) {
+                    log.warn("Cannot record the outcome of outbox {} ({}); retrying", m.id(), Failures.describe(e));
+                }
+                Thread.sleep(backoff);
+                backoff = Math.min(backoff * 2, 1_000);
+            }
         }
     }
 

@@ -13,13 +13,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Bot API's outbound limits as token buckets: about 30 messages a second overall and one a second per chat (with
- * a small burst, so a reply of two or three messages goes out at once). A 429 halves the overall rate for a minute.
+ * a small burst, so a reply of two or three messages goes out at once). A 429 halves the overall rate for a minute
+ * (once per flood: the 429s of calls that were in flight together count once).
  */
 class RateLimits {
 
     private static final Logger log = LoggerFactory.getLogger(RateLimits.class);
     private static final Duration SLOW_FOR = Duration.ofMinutes(1);
     private static final Duration FORGET_CHAT_AFTER = Duration.ofMinutes(5);
+    /**
+     * 429s closer together than this are one flood: every call in flight at that moment gets one, and halving for
+     * each of them took the rate from 30 to 1 message a second at once.
+     */
+    private static final Duration SAME_FLOOD = Duration.ofSeconds(2);
 
     private final boolean enabled;
     private final double globalPerSecond;
@@ -30,6 +36,7 @@ class RateLimits {
     private volatile double currentGlobal;
     private volatile long slowUntil;
     private volatile long nextForget;
+    private volatile long lastHalved;
 
     private record ChatBucket(Bucket bucket, AtomicLong lastUsed) {
     }
@@ -42,6 +49,7 @@ class RateLimits {
         this.currentGlobal = this.globalPerSecond;
         this.global = Bucket.builder().addLimit(globalLimit(this.globalPerSecond)).build();
         this.nextForget = System.nanoTime() + FORGET_CHAT_AFTER.toNanos();
+        this.lastHalved = System.nanoTime() - 2 * SAME_FLOOD.toNanos();
     }
 
     boolean enabled() {
@@ -66,9 +74,12 @@ class RateLimits {
     void slowDown() {
         if (!enabled) return;
         synchronized (this) {
+            long now = System.nanoTime();
             double slower = Math.max(1, currentGlobal / 2);
-            slowUntil = System.nanoTime() + SLOW_FOR.toNanos();
+            slowUntil = now + SLOW_FOR.toNanos();
+            if (now - lastHalved < SAME_FLOOD.toNanos()) return;
             if (slower < currentGlobal) {
+                lastHalved = now;
                 currentGlobal = slower;
                 global.replaceConfiguration(BucketConfiguration.builder().addLimit(globalLimit(slower)).build(),
                         TokensInheritanceStrategy.AS_IS);

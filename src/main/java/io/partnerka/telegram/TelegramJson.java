@@ -24,9 +24,20 @@ final class TelegramJson {
     private TelegramJson() {
     }
 
+    /**
+     * JSON escapes of NUL ({@code \\u0000}) not preceded by another backslash: PostgreSQL's jsonb refuses them
+     * ("unsupported Unicode escape sequence"), and so do its text columns further on.
+     */
+    private static final java.util.regex.Pattern NUL = java.util.regex.Pattern.compile("(?<!\\\\)((?:\\\\\\\\)*)\\\\u0000");
+
+    /**
+     * The update as JSON that PostgreSQL stores: a NUL character anywhere (a text, a name, callback data) becomes
+     * U+FFFD, otherwise one such update would fail every insert of its batch and hold the poller forever.
+     */
     static String write(Update update) {
         try {
-            return MAPPER.writeValueAsString(update);
+            String json = MAPPER.writeValueAsString(update);
+            return json.contains("\\u0000") ? NUL.matcher(json).replaceAll("$1\\\\ufffd") : json;
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("Update " + update.getUpdateId() + " cannot be written as JSON", e);
         }

@@ -48,12 +48,12 @@ final class UpdateMapping {
         }
         if (u.getCallbackQuery() != null) {
             MaybeInaccessibleMessage m = u.getCallbackQuery().getMessage();
-            if (m != null && m.getChat() != null && isPrivate(m.getChat())) return new Route(Kind.PRIVATE, m.getChat().getId());
+            if (m != null && m.getChat() != null && m.getChat().getId() != null && isPrivate(m.getChat())) return new Route(Kind.PRIVATE, m.getChat().getId());
             return Route.IGNORED;
         }
         if (u.getMyChatMember() != null) {
             var change = u.getMyChatMember();
-            if (change.getChat() != null && isPrivate(change.getChat()) && change.getNewChatMember() != null
+            if (change.getChat() != null && change.getChat().getId() != null && isPrivate(change.getChat()) && change.getNewChatMember() != null
                     && "kicked".equals(change.getNewChatMember().getStatus())) {
                 return new Route(Kind.BLOCKED, change.getChat().getId());
             }
@@ -127,11 +127,17 @@ final class UpdateMapping {
     }
 
     private static String firstName(User u) {
-        return u == null ? null : u.getFirstName();
+        return u == null ? null : clip(u.getFirstName(), 64);
     }
 
     private static String username(User u) {
-        return u == null ? null : u.getUserName();
+        return u == null ? null : clip(u.getUserName(), 32);
+    }
+
+    /** Telegram's own limits (first name 64, username 32): whatever claims more is cut, not trusted to fit. */
+    private static String clip(String s, int max) {
+        if (s == null || s.length() <= max) return s;
+        return s.substring(0, Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max);
     }
 
     private static String language(User u) {

@@ -53,6 +53,11 @@ class UpdateReceiver implements TelegramUpdates {
                 try {
                     recorded = inbox.insert(rows);
                 } catch (RuntimeException e) {
+                    if (attempt == 1 && Inbox.isDataError(e)) {
+                        // not an outage: something in the batch PostgreSQL refuses; that update alone is set aside
+                        rows = inbox.storable(rows);
+                        continue;
+                    }
                     if (stopping || System.nanoTime() + backoff * 1_000_000 > deadline) {
                         log.error("Could not record {} update(s) ({}); giving up{}", rows.size(), Failures.describe(e),
                                 stopping ? " because the app is shutting down" : "");

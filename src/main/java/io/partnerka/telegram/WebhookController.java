@@ -48,6 +48,8 @@ class WebhookController {
         try {
             if (body == null || body.length == 0) throw new IllegalArgumentException("empty body");
             update = TelegramJson.read(body);
+            // the JSON literal null reads as no update at all
+            if (update == null) throw new IllegalArgumentException("null is not an update");
         } catch (IllegalArgumentException e) {
             log.warn("Webhook body is not an update ({})", Failures.describe(e));
             return ResponseEntity.badRequest().build();

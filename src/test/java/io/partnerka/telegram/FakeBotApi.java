@@ -45,6 +45,7 @@ public final class FakeBotApi implements AutoCloseable {
     private final HttpServer server;
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
+    private final List<Call> answered = new CopyOnWriteArrayList<>();
     private final List<JsonNode> pending = new ArrayList<>(); // guarded by itself
     private final AtomicInteger messageIds = new AtomicInteger(1000);
     private volatile Duration longPoll = Duration.ofMillis(300);
@@ -94,8 +95,15 @@ public final class FakeBotApi implements AutoCloseable {
     public record Response(int status, JsonNode body) {
     }
 
-    private record Rule(String method, Predicate<Call> when, Response response, AtomicInteger times) {
+    /** A rule's response, or a delay before the normal answer ({@code response} null), or a dropped connection. */
+    private record Rule(String method, Predicate<Call> when, Response response, AtomicInteger times, Duration delay) {
+        Rule(String method, Predicate<Call> when, Response response, AtomicInteger times) {
+            this(method, when, response, times, null);
+        }
     }
+
+    /** Not an answer: the server reads the call, does nothing and closes the connection without a response. */
+    public static final Response DROP = new Response(0, null);
 
     private FakeBotApi(HttpServer server) {
         this.server = server;
@@ -153,6 +161,16 @@ public final class FakeBotApi implements AutoCloseable {
     /** Answers the next {@code times} calls of {@code method} that match with {@code response}. */
     public void failNext(String method, Predicate<Call> when, int times, Response response) {
         rules.add(new Rule(method, when, response, new AtomicInteger(times)));
+    }
+
+    /** The next {@code times} matching calls are answered normally, but only after {@code delay}. */
+    public void slowNext(String method, Predicate<Call> when, int times, Duration delay) {
+        rules.add(new Rule(method, when, null, new AtomicInteger(times), delay));
+    }
+
+    /** Calls answered 200 (what the Bot API did): a dropped or failed call is not among them. */
+    public List<Call> answered(String method) {
+        return answered.stream().filter(c -> c.method().equalsIgnoreCase(method)).toList();
     }
 
     public void failNext(String method, Predicate<Call> when, Response response) {
@@ -301,14 +319,30 @@ public final class FakeBotApi implements AutoCloseable {
             calls.add(call);
             for (Rule rule : rules) {
                 if (rule.method().equalsIgnoreCase(method) && rule.when().test(call) && rule.times().getAndDecrement() > 0) {
+                    if (rule.delay() != null) {
+                        sleep(rule.delay());
+                        break;
+                    }
+                    // the JDK server closes the connection when a handler fails: the client reads nothing at all
+                    if (rule.response() == DROP) throw new IOException("connection dropped on purpose");
                     reply(exchange, rule.response());
                     return;
                 }
             }
-            reply(exchange, new Response(200, ok(answer(method, params))));
+            JsonNode result = answer(method, params);
+            answered.add(call);
+            reply(exchange, new Response(200, ok(result)));
         } catch (RuntimeException e) {
             e.printStackTrace();
             throw e;
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -31,11 +31,14 @@ class RateLimitsTests {
     }
 
     @Test
-    void a429HalvesTheOverallRate() {
+    void a429HalvesTheOverallRate_onceForAllTheCallsOfOneFlood() throws InterruptedException {
         RateLimits limits = new RateLimits(true, 30, 1, 3);
         limits.slowDown();
         assertThat(limits.currentGlobalPerSecond()).isEqualTo(15);
-        limits.slowDown();
+        for (int i = 0; i < 7; i++) limits.slowDown(); // the other calls that were in flight got their 429 too
+        assertThat(limits.currentGlobalPerSecond()).isEqualTo(15);
+        Thread.sleep(2_100);
+        limits.slowDown(); // still too fast: a later flood halves again
         assertThat(limits.currentGlobalPerSecond()).isEqualTo(7.5);
     }
 

@@ -1,0 +1,75 @@
+package io.partnerka.drills;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * The application as a child JVM (what an operator runs), so a drill can kill it with SIGKILL: the compiled classes
+ * and the runtime classpath of this test run, without the test classes, configured by environment variables only.
+ */
+final class AppProcess implements AutoCloseable {
+
+    private final Process process;
+    private final Path log;
+
+    private AppProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    static AppProcess start(String name, Map<String, String> env, String... args) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+                "-cp", classpath(), "io.partnerka.PartnerkaApplication"));
+        command.addAll(Arrays.asList(args));
+        Path dir = Path.of("target", "drills");
+        Files.createDirectories(dir);
+        Path log = dir.resolve(name + ".log");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(env);
+        return new AppProcess(builder.start(), log);
+    }
+
+    /** target/classes and the dependencies, never target/test-classes (its beans are not the app's). */
+    private static String classpath() {
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        return Arrays.stream(cp.split(File.pathSeparator))
+                .filter(e -> !e.replace('\\', '/').endsWith("target/test-classes") && !e.contains("surefire"))
+                .collect(Collectors.joining(File.pathSeparator));
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /** SIGKILL: no shutdown hook, no graceful anything. */
+    void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) throw new IllegalStateException("pid " + pid() + " survived SIGKILL");
+    }
+
+    Path log() {
+        return log;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) process.destroyForcibly();
+        }
+    }
+}
