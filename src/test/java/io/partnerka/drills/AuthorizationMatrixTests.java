@@ -348,8 +348,8 @@ class AuthorizationMatrixTests {
                 new HttpRow("POST", "/sandbox/api/chats/" + MANAGER + "/messages", Caller.ANONYMOUS, Set.of(404),
                         b -> b.header("Content-Type", "application/json"), "{\"text\":\"/pending\"}"),
                 new HttpRow("GET", "/actuator/health", Caller.ANONYMOUS, Set.of(200), b -> b, null),
-                new HttpRow("GET", "/actuator/prometheus", Caller.ANONYMOUS, Set.of(200, 404), b -> b, null),
-                new HttpRow("GET", "/actuator/metrics", Caller.ANONYMOUS, Set.of(200, 404), b -> b, null));
+                new HttpRow("GET", "/actuator/prometheus", Caller.ANONYMOUS, Set.of(404), b -> b, null),
+                new HttpRow("GET", "/actuator/metrics", Caller.ANONYMOUS, Set.of(404), b -> b, null));
     }
 
     @Test
