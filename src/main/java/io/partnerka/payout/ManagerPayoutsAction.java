@@ -46,10 +46,15 @@ class ManagerPayoutsAction implements ChatAction {
     }
 
     @Override
+    public Set<String> menuKeys() {
+        return Set.of("payout.menu.payouts");
+    }
+
+    @Override
     public void run(ChatContext ctx, String args) {
         if (!ctx.isManager()) throw new UserError("common.not-manager");
         String command = ctx.inbound().command();
-        switch (command) {
+        switch (command == null ? "payouts" : command) {
             case "payouts_csv" -> csv(ctx);
             case "invoice" -> invoice(ctx, args.strip());
             default -> queued(ctx);

@@ -7,7 +7,7 @@ import io.partnerka.partner.PartnerView;
 import java.util.List;
 import org.springframework.stereotype.Component;
 
-/** Approved partners find their balance in the main menu. */
+/** Approved partners find their balance in the main menu, managers the payouts queued for payment. */
 @Component
 class PayoutMenu implements MenuContributor {
 
@@ -19,7 +19,7 @@ class PayoutMenu implements MenuContributor {
 
     @Override
     public List<MenuEntry> menu(ChatContext ctx) {
-        if (ctx.isManager()) return List.of();
+        if (ctx.isManager()) return List.of(new MenuEntry("payout.menu.payouts", 7));
         return partners.byUser(ctx.userId()).filter(PartnerView::isApproved)
                 .map(p -> List.of(new MenuEntry("payout.menu.balance", 50))).orElse(List.of());
     }

@@ -4,6 +4,7 @@ import io.partnerka.approval.Approvals;
 import io.partnerka.approval.AuditLog;
 import io.partnerka.approval.Decider;
 import io.partnerka.conversation.Notifier;
+import io.partnerka.crm.CrmWebhooks;
 import io.partnerka.conversation.Reply;
 import io.partnerka.conversation.Roles;
 import io.partnerka.conversation.UserError;
@@ -55,9 +56,11 @@ public class Payouts {
     private final Roles roles;
     private final PayoutSettings settings;
     private final Invoices invoices;
+    private final CrmWebhooks crm;
 
     Payouts(JdbcClient jdbc, Ledger ledger, Partners partners, Requisites requisites, Approvals approvals,
-            AuditLog audit, Notifier notifier, Roles roles, PayoutSettings settings, Invoices invoices) {
+            AuditLog audit, Notifier notifier, Roles roles, PayoutSettings settings, Invoices invoices, CrmWebhooks crm) {
+        this.crm = crm;
         this.jdbc = jdbc;
         this.ledger = ledger;
         this.partners = partners;
@@ -174,6 +177,7 @@ public class Payouts {
                     notifier.text(manager, "payout.invoice-caption-manager", Map.of("number", number, "item", item,
                             "name", p.name()))));
         }
+        crm.publish("payout.requested", null, webhookData(payout));
         log.info("Partner {} requested payout {} of {} {} to {}", p.id(), id, value, currency, req.maskedAccount());
         return new PayoutRequest(payout, true);
     }
@@ -240,11 +244,26 @@ public class Payouts {
         after.put("status", "PAID");
         if (reference != null) after.put("reference", reference);
         audit.record(decider, "payout.paid", KIND + "#" + id, Map.of("status", before.status()), after);
+        crm.publish("payout.paid", null, webhookData(find(id).orElseThrow()));
         PartnerView p = partners.byId(before.partnerId()).orElseThrow();
         String lang = notifier.languageOf(p.chatId());
         notifier.say(p.chatId(), reference == null ? "payout.paid" : "payout.paid-with-reference",
                 "number", before.invoiceNumber(), "amount", amountOf(before, lang), "reference", reference == null ? "" : reference);
         return find(id).orElseThrow();
+    }
+
+    /** What the CRM webhook says about a payout (no account numbers). */
+    private static Map<String, Object> webhookData(PayoutView v) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("payout_id", v.id());
+        data.put("partner_id", v.partnerId());
+        data.put("amount", v.amount().toPlainString());
+        data.put("currency", v.currency());
+        data.put("invoice_number", v.invoiceNumber());
+        data.put("status", v.status().toLowerCase(java.util.Locale.ROOT));
+        data.put("payment_reference", v.paymentReference());
+        data.put("requested_at", v.createdAt().toString());
+        return data;
     }
 
     static io.partnerka.conversation.Messages.Trusted amountOf(PayoutView v, String lang) {

@@ -67,6 +67,10 @@ class PayoutTests extends PayoutTestBase {
         });
 
         long id = lastPayout(anna);
+        // the CRM hears about it (no account numbers in the webhook)
+        assertThat(jdbc.sql("SELECT payload FROM crm_delivery WHERE event_type = 'payout.requested' AND payload LIKE ?")
+                .param("%\"payout_id\":" + id + ",%").query(String.class).list())
+                .singleElement().satisfies(p -> assertThat(p).contains("\"amount\":\"15000.00\"").doesNotContain("4111111111111111"));
         maria.poll();
         maria.expect("approval.card").expectContaining("Заявка на выплату №" + id).expectContaining("•••• 1111");
         assertThat(maria.last()).anySatisfy(s -> assertThat(s.fileName()).matches("invoice-\\d+\\.pdf"));
