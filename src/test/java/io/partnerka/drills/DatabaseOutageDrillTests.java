@@ -56,7 +56,9 @@ class DatabaseOutageDrillTests {
                 "--partnerka.telegram.token=" + FakeBotApi.TOKEN,
                 "--partnerka.telegram.api-url=" + api.url(),
                 "--partnerka.telegram.rate.enabled=false",
-                "--partnerka.telegram.sweep-interval=500ms");
+                "--partnerka.telegram.sweep-interval=500ms",
+                // not the name of the test contexts this JVM keeps open: Quartz shares data sources by name
+                "--spring.quartz.scheduler-name=outage-drill");
     }
 
     @AfterAll

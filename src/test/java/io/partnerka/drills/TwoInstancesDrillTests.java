@@ -69,8 +69,10 @@ class TwoInstancesDrillTests {
     static void twoInstances() throws Exception {
         postgres = EmbeddedPostgres.builder().setServerConfig("max_connections", "200").start();
         api = FakeBotApi.start();
-        a = instance("node-a");
+        // Quartz keeps its data sources JVM-wide by scheduler name, and a cluster shares one name: both instances'
+        // schedulers use the pool of the instance started last. A starts last, so B can stop while A goes on.
         b = instance("node-b");
+        a = instance("node-a");
         jdbc = a.getBean(JdbcClient.class);
     }
 
