@@ -145,7 +145,11 @@ class AuthorizationMatrixTests {
                 command("ask", P, W, W),
                 command("client", P, W, P),
                 command("clients", P, W, P),
-                command("stats", P, W, P),
+                command("stats", P, W, W),
+                command("balance", P, W, P),
+                command("payout", P, W, P),
+                command("requisites", P, W, P),
+                command("referral", P, W, P),
                 command("profile", P, W, P),
                 command("status", P, W, P),
                 command("training", P, W, W),
@@ -164,7 +168,10 @@ class AuthorizationMatrixTests {
                 command("drip_resume", M, M, W),
                 command("drip_run", M, M, W),
                 command("drip_reload", M, M, W),
-                command("drip_log", M, M, W));
+                command("drip_log", M, M, W),
+                command("payouts", M, M, W),
+                command("payouts_csv", M, M, W),
+                command("invoice 1", M, M, W));
     }
 
     /** Every callback prefix, with data the bot signed for the presser's own chat. */
@@ -185,7 +192,11 @@ class AuthorizationMatrixTests {
                 button("rsvp", f -> "rsvp:999999999:yes", each(B, B, B, B)),
                 button("apply", f -> "apply", each(W, Expect.ALREADY_PARTNER, Expect.ALREADY_PARTNER, W)),
                 button("f", f -> "f:0:ok", each(B, B, B, B)),
-                button("lang", f -> "lang:en", each(W, W, W, W)));
+                button("lang", f -> "lang:en", each(W, W, W, W)),
+                button("po", f -> "po:show", each(P, W, W, P)),
+                new ChatRow("po:paid (a manager marks a payout paid)", f -> new Input(Inbound.Kind.CALLBACK, "po:paid:999999999"),
+                        each(M, M, M, W)),
+                button("rq", f -> "rq:show", each(P, W, W, P)));
     }
 
     private static Fixture fixture;
@@ -399,7 +410,7 @@ class AuthorizationMatrixTests {
     private List<String> handle(Inbound in) {
         long before = jdbc.sql("SELECT coalesce(max(id), 0) FROM outbox").query(Long.class).single();
         engine.handle(in);
-        return jdbc.sql("SELECT coalesce(payload->>'text', '') FROM outbox WHERE chat_id = ? AND id > ? ORDER BY id")
+        return jdbc.sql("SELECT coalesce(payload->>'text', payload->>'caption', '') FROM outbox WHERE chat_id = ? AND id > ? ORDER BY id")
                 .params(in.chatId(), before).query(String.class).list().stream().filter(s -> !s.isEmpty()).toList();
     }
 
