@@ -1,0 +1,65 @@
+package io.partnerka.admin;
+
+import org.springframework.security.core.Authentication;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/** The approval queue and partners' open questions. */
+@Controller
+class ApprovalPages implements AdminPage {
+
+    private final ApprovalDesk desk;
+    private final AdminAccounts accounts;
+
+    ApprovalPages(ApprovalDesk desk, AdminAccounts accounts) {
+        this.desk = desk;
+        this.accounts = accounts;
+    }
+
+    @GetMapping("/admin/approvals")
+    String queue(Authentication auth, Model model) {
+        Operator me = WebAdvice.operatorOf(auth, accounts);
+        model.addAttribute("pending", desk.pending(me, 100));
+        model.addAttribute("decided", desk.decided(me, 20));
+        model.addAttribute("questions", desk.openQuestions(50));
+        return "admin/approvals";
+    }
+
+    @GetMapping("/admin/approvals/{id}")
+    String item(@PathVariable long id, Authentication auth, Model model) {
+        model.addAttribute("item", desk.find(id, WebAdvice.operatorOf(auth, accounts)));
+        return "admin/approval";
+    }
+
+    @PostMapping("/admin/approvals/{id}/approve")
+    String approve(@PathVariable long id, Authentication auth, RedirectAttributes redirect) {
+        desk.approve(id, WebAdvice.operatorOf(auth, accounts));
+        redirect.addFlashAttribute("notice", "#" + id + " approved; the partner has been told.");
+        return "redirect:/admin/approvals";
+    }
+
+    @PostMapping("/admin/approvals/{id}/reject")
+    String reject(@PathVariable long id, @RequestParam(required = false) String reason, Authentication auth,
+                  RedirectAttributes redirect) {
+        if (reason != null && reason.strip().length() > 1000) {
+            redirect.addFlashAttribute("error", "A reason is at most 1000 characters.");
+            return "redirect:/admin/approvals/" + id;
+        }
+        desk.reject(id, WebAdvice.operatorOf(auth, accounts), reason);
+        redirect.addFlashAttribute("notice", "#" + id + " rejected; the partner has been told.");
+        return "redirect:/admin/approvals";
+    }
+
+    @PostMapping("/admin/questions/{id}/answer")
+    String answer(@PathVariable long id, @RequestParam(defaultValue = "") String text, Authentication auth,
+                  RedirectAttributes redirect) {
+        desk.answer(id, WebAdvice.operatorOf(auth, accounts), text);
+        redirect.addFlashAttribute("notice", "Answer sent to the partner.");
+        return "redirect:/admin/approvals#questions";
+    }
+}
