@@ -174,7 +174,7 @@ class AdminApi {
     public record DealChangeRequest(@NotBlank String status,
                              @DecimalMin("0.01") @Digits(integer = 13, fraction = 2) BigDecimal amount,
                              @Size(min = 3, max = 3) String currency, @Size(max = 1000) String comment,
-                             boolean reopen, Integer expectedVersion) {
+                             Boolean reopen, Integer expectedVersion) {
     }
 
     public record DealChanged(boolean changed, String fromStatus, DealDesk.Detail deal) {
@@ -185,7 +185,7 @@ class AdminApi {
     DealChanged change(@PathVariable long id, @Valid @RequestBody DealChangeRequest body, Authentication auth) {
         deals.detail(id);
         ChangeResult r = deals.change(id, new DealDesk.Change(body.status(), body.amount(), body.currency(), body.comment(),
-                body.reopen(), body.expectedVersion()), op(auth));
+                Boolean.TRUE.equals(body.reopen()), body.expectedVersion()), op(auth));
         return new DealChanged(r.changed(), r.fromStatus(), deals.detail(id));
     }
 

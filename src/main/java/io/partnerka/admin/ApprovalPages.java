@@ -15,10 +15,12 @@ class ApprovalPages implements AdminPage {
 
     private final ApprovalDesk desk;
     private final AdminAccounts accounts;
+    private final WebAdvice advice;
 
-    ApprovalPages(ApprovalDesk desk, AdminAccounts accounts) {
+    ApprovalPages(ApprovalDesk desk, AdminAccounts accounts, WebAdvice advice) {
         this.desk = desk;
         this.accounts = accounts;
+        this.advice = advice;
     }
 
     @GetMapping("/admin/approvals")
@@ -38,7 +40,12 @@ class ApprovalPages implements AdminPage {
 
     @PostMapping("/admin/approvals/{id}/approve")
     String approve(@PathVariable long id, Authentication auth, RedirectAttributes redirect) {
-        desk.approve(id, WebAdvice.operatorOf(auth, accounts));
+        try {
+            desk.approve(id, WebAdvice.operatorOf(auth, accounts));
+        } catch (io.partnerka.conversation.UserError e) {
+            redirect.addFlashAttribute("error", advice.text(e));
+            return "redirect:/admin/approvals/" + id;
+        }
         redirect.addFlashAttribute("notice", "#" + id + " approved; the partner has been told.");
         return "redirect:/admin/approvals";
     }
@@ -50,7 +57,12 @@ class ApprovalPages implements AdminPage {
             redirect.addFlashAttribute("error", "A reason is at most 1000 characters.");
             return "redirect:/admin/approvals/" + id;
         }
-        desk.reject(id, WebAdvice.operatorOf(auth, accounts), reason);
+        try {
+            desk.reject(id, WebAdvice.operatorOf(auth, accounts), reason);
+        } catch (io.partnerka.conversation.UserError e) {
+            redirect.addFlashAttribute("error", advice.text(e));
+            return "redirect:/admin/approvals/" + id;
+        }
         redirect.addFlashAttribute("notice", "#" + id + " rejected; the partner has been told.");
         return "redirect:/admin/approvals";
     }
@@ -58,8 +70,12 @@ class ApprovalPages implements AdminPage {
     @PostMapping("/admin/questions/{id}/answer")
     String answer(@PathVariable long id, @RequestParam(defaultValue = "") String text, Authentication auth,
                   RedirectAttributes redirect) {
-        desk.answer(id, WebAdvice.operatorOf(auth, accounts), text);
-        redirect.addFlashAttribute("notice", "Answer sent to the partner.");
+        try {
+            desk.answer(id, WebAdvice.operatorOf(auth, accounts), text);
+        } catch (io.partnerka.conversation.UserError e) {
+            redirect.addFlashAttribute("error", advice.text(e));
+        }
+        if (!redirect.getFlashAttributes().containsKey("error")) redirect.addFlashAttribute("notice", "Answer sent to the partner.");
         return "redirect:/admin/approvals#questions";
     }
 }

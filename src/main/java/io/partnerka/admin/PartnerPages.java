@@ -17,11 +17,13 @@ class PartnerPages implements AdminPage {
     private final PartnerDirectory directory;
     private final AuditTrail audit;
     private final AdminAccounts accounts;
+    private final WebAdvice advice;
 
-    PartnerPages(PartnerDirectory directory, AuditTrail audit, AdminAccounts accounts) {
+    PartnerPages(PartnerDirectory directory, AuditTrail audit, AdminAccounts accounts, WebAdvice advice) {
         this.directory = directory;
         this.audit = audit;
         this.accounts = accounts;
+        this.advice = advice;
     }
 
     @GetMapping("/admin/partners")
@@ -55,14 +57,24 @@ class PartnerPages implements AdminPage {
             redirect.addFlashAttribute("reasonError", "At most 500 characters.");
             return "redirect:/admin/partners/" + id;
         }
-        directory.block(id, WebAdvice.operatorOf(auth, accounts), reason);
+        try {
+            directory.block(id, WebAdvice.operatorOf(auth, accounts), reason);
+        } catch (Refused | io.partnerka.conversation.UserError e) {
+            redirect.addFlashAttribute("error", advice.text(e));
+            return "redirect:/admin/partners/" + id;
+        }
         redirect.addFlashAttribute("notice", "Partner blocked; they have been told.");
         return "redirect:/admin/partners/" + id;
     }
 
     @PostMapping("/admin/partners/{id}/unblock")
     String unblock(@PathVariable long id, Authentication auth, RedirectAttributes redirect) {
-        directory.unblock(id, WebAdvice.operatorOf(auth, accounts));
+        try {
+            directory.unblock(id, WebAdvice.operatorOf(auth, accounts));
+        } catch (Refused | io.partnerka.conversation.UserError e) {
+            redirect.addFlashAttribute("error", advice.text(e));
+            return "redirect:/admin/partners/" + id;
+        }
         redirect.addFlashAttribute("notice", "Partner unblocked; they have been told.");
         return "redirect:/admin/partners/" + id;
     }
@@ -74,7 +86,12 @@ class PartnerPages implements AdminPage {
             redirect.addFlashAttribute("managerError", "Choose a manager.");
             return "redirect:/admin/partners/" + id;
         }
-        directory.reassign(id, manager, WebAdvice.operatorOf(auth, accounts));
+        try {
+            directory.reassign(id, manager, WebAdvice.operatorOf(auth, accounts));
+        } catch (Refused | io.partnerka.conversation.UserError e) {
+            redirect.addFlashAttribute("error", advice.text(e));
+            return "redirect:/admin/partners/" + id;
+        }
         redirect.addFlashAttribute("notice", "Manager changed; the partner and the manager have been told.");
         return "redirect:/admin/partners/" + id;
     }

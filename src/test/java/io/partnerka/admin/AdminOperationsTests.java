@@ -59,7 +59,8 @@ class AdminOperationsTests {
         HttpResponse<String> again = boss.postForm("/admin/approvals/" + a.itemId(), "/admin/approvals/" + a.itemId() + "/reject",
                 Map.of("reason", "передумали"));
         assertThat(again.statusCode()).isEqualTo(302);
-        assertThat(boss.get("/admin/approvals").body()).contains("data-testid=\"error\"");
+        assertThat(again.headers().firstValue("Location").orElseThrow()).endsWith("/admin/approvals/" + a.itemId());
+        assertThat(boss.get("/admin/approvals/" + a.itemId()).body()).contains("data-testid=\"error\"").contains("already");
         HttpResponse<String> api = boss.api("POST", "/api/v1/approvals/" + a.itemId() + "/reject", AdminAccessTests.ADMIN_TOKEN, "{\"reason\":\"x\"}");
         assertThat(api.statusCode()).isEqualTo(409);
         assertThat(api.body()).contains("approval.already-decided");
@@ -81,7 +82,7 @@ class AdminOperationsTests {
                 .doesNotContain("data-testid=\"approval-" + a.itemId() + "\"");
         HttpResponse<String> late = clerk.postForm("/admin/approvals", "/admin/approvals/" + a.itemId() + "/approve", Map.of());
         assertThat(late.statusCode()).isEqualTo(302);
-        assertThat(clerk.get("/admin/approvals").body()).contains("data-testid=\"error\"").contains("Пётр");
+        assertThat(clerk.get("/admin/approvals/" + a.itemId()).body()).contains("data-testid=\"error\"").contains("Пётр");
         assertThat(status(a.partnerId())).isEqualTo("REJECTED");
     }
 
@@ -154,6 +155,8 @@ class AdminOperationsTests {
         assertThat(status(partner)).isEqualTo("BLOCKED");
         assertThat(f.outboxTexts(user, before)).anySatisfy(t -> assertThat(t).contains("Спам клиентам"));
         assertThat(clerk.api("POST", "/api/v1/partners/" + partner + "/block", AdminAccessTests.MANAGER_TOKEN, null).statusCode()).isEqualTo(409);
+        assertThat(clerk.postForm(page, page + "/block", Map.of()).statusCode()).isEqualTo(302);
+        assertThat(clerk.get(page).body()).contains("data-testid=\"error\"").contains("Only an approved partner can be blocked");
         assertThat(clerk.postForm(page, page + "/unblock", Map.of()).statusCode()).isEqualTo(302);
         assertThat(status(partner)).isEqualTo("APPROVED");
 
