@@ -33,8 +33,12 @@ class ProgramStats {
         this.zone = zone;
     }
 
-    /** One stage of the funnel; {@code conversion} is the share of the previous stage in percent (null for the first). */
-    public record Stage(String key, String label, long count, BigDecimal conversion) {
+    /**
+     * One stage of the funnel. {@code conversion}: count as a share of the previous stage in percent (null for the
+     * first stage or an empty previous one); {@code fromApplied}: as a share of everyone who applied. The stages after
+     * "approved" are not strictly nested (without the training gate a partner may bring a client untrained).
+     */
+    public record Stage(String key, String label, long count, BigDecimal conversion, BigDecimal fromApplied) {
     }
 
     public record Month(String month, long clients, long paid, BigDecimal conversion, long applied, long approved,
@@ -78,7 +82,8 @@ class ProgramStats {
                 {"first-client", "First client"}, {"first-paid", "First paid deal"}};
         List<Stage> stages = new ArrayList<>();
         for (int i = 0; i < c.length; i++) {
-            stages.add(new Stage(names[i][0], names[i][1], c[i], i == 0 ? null : percent(c[i], c[i - 1])));
+            stages.add(new Stage(names[i][0], names[i][1], c[i], i == 0 || c[i - 1] == 0 ? null : percent(c[i], c[i - 1]),
+                    percent(c[i], c[0])));
         }
         return stages;
     }
