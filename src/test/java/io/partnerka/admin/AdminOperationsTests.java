@@ -224,6 +224,24 @@ class AdminOperationsTests {
                 .contains("data-testid=\"funnel-table\"").contains("Звезда Рейтинга");
     }
 
+    @Test
+    void theFilteredListsDownloadAsCsv() {
+        AdminFixtures f = fixtures();
+        long partner = f.partner("=Формула, \"Кавычки\"");
+        f.deal(partner, "Клиент CSV");
+        WebClient clerk = new WebClient(port).loggedIn("clerk", "clerk-pass");
+        HttpResponse<String> partners = clerk.get("/admin/partners.csv?status=APPROVED");
+        assertThat(partners.statusCode()).isEqualTo(200);
+        assertThat(partners.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/csv");
+        assertThat(partners.headers().firstValue("Content-Disposition").orElseThrow()).contains("partners.csv");
+        assertThat(partners.body()).startsWith("\uFEFFid,name,city,status")
+                .contains(partner + ",\"'=Формула, \"\"Кавычки\"\"\",Казань,APPROVED");
+        HttpResponse<String> deals = clerk.get("/admin/deals.csv?partner=" + partner);
+        assertThat(deals.body().lines()).hasSize(2);
+        assertThat(deals.body()).contains("Клиент CSV").contains("+7926*****").doesNotContain("+7926" + "1");
+        assertThat(new WebClient(port).get("/admin/deals.csv").statusCode()).isEqualTo(302);
+    }
+
     private String status(long partnerId) {
         return jdbc.sql("SELECT status FROM partner WHERE id = ?").param(partnerId).query(String.class).single();
     }
