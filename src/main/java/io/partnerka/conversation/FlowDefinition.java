@@ -90,6 +90,11 @@ public final class FlowDefinition<D> {
         return name;
     }
 
+    /** The commands that start this flow, e.g. for a button elsewhere that should behave like typing the command. */
+    public Set<String> startCommands() {
+        return Set.copyOf(commands);
+    }
+
     Step step(String field) {
         return steps.stream().filter(s -> s.field.equals(field)).findFirst().orElse(null);
     }

@@ -55,18 +55,32 @@ public record Inbound(long updateId, long chatId, long userId, String firstName,
                 callbackId, messageId, replyToMessageId, contactPhone, contactUserId, fileId, fileName);
     }
 
-    /** The command name without slash and bot suffix ("/start@bot x" -> "start"), or null. */
+    /**
+     * The command name without slash and bot suffix ("/start@bot x" -> "start"), or null. A numeric suffix is an
+     * argument ("/deal_12" -> "deal"): Telegram makes "/deal_12" in a text tappable, "/deal 12" it does not.
+     */
     public String command() {
         if (kind != Kind.COMMAND || text == null) return null;
-        String head = text.strip().split("\\s+", 2)[0].substring(1);
-        int at = head.indexOf('@');
-        return (at >= 0 ? head.substring(0, at) : head).toLowerCase(java.util.Locale.ROOT);
+        String head = head();
+        java.util.regex.Matcher tappable = TAPPABLE.matcher(head);
+        return tappable.matches() ? tappable.group(1) : head;
     }
 
-    /** What follows the command ("/start ref_x" -> "ref_x"), or an empty string. */
+    /** What follows the command ("/start ref_x" -> "ref_x", "/deal_12" -> "12"), or an empty string. */
     public String commandArgs() {
         if (kind != Kind.COMMAND || text == null) return "";
         String[] parts = text.strip().split("\\s+", 2);
-        return parts.length > 1 ? parts[1].strip() : "";
+        String rest = parts.length > 1 ? parts[1].strip() : "";
+        java.util.regex.Matcher tappable = TAPPABLE.matcher(head());
+        if (tappable.matches()) return rest.isEmpty() ? tappable.group(2) : tappable.group(2) + " " + rest;
+        return rest;
+    }
+
+    private static final java.util.regex.Pattern TAPPABLE = java.util.regex.Pattern.compile("([a-z]+)_(\\d{1,18})");
+
+    private String head() {
+        String head = text.strip().split("\\s+", 2)[0].substring(1);
+        int at = head.indexOf('@');
+        return (at >= 0 ? head.substring(0, at) : head).toLowerCase(java.util.Locale.ROOT);
     }
 }

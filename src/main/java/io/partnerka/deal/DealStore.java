@@ -94,6 +94,15 @@ class DealStore {
                 .param("statuses", statuses).param("limit", limit).query(DealStore::view).list();
     }
 
+    /** Deals in an open status (not paid, lost or refunded) unchanged since before {@code before}, oldest first. */
+    List<DealView> openUnchangedSince(List<String> open, Instant before, int limit) {
+        return jdbc.sql("""
+                        SELECT * FROM deal WHERE status IN (:statuses) AND status_changed_at < :before
+                        ORDER BY status_changed_at, id LIMIT :limit""")
+                .param("statuses", open).param("before", java.sql.Timestamp.from(before)).param("limit", limit)
+                .query(DealStore::view).list();
+    }
+
     Optional<Long> byExternal(String system, String externalId) {
         return jdbc.sql("SELECT deal_id FROM deal_external_ref WHERE system = ? AND external_id = ?")
                 .params(system, externalId).query(Long.class).optional();

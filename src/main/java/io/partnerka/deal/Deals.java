@@ -69,6 +69,11 @@ public class Deals {
         return store.find(dealId);
     }
 
+    /** Deals stuck in one open status since before {@code before} (for escalation), the longest stuck first. */
+    public List<DealView> stalled(Instant before, int limit) {
+        return store.openUnchangedSince(pipeline.open(), before, limit);
+    }
+
     /** The deal an external system knows by its own id (e.g. system {@code crm}, {@code bitrix24-lead}). */
     public Optional<DealView> byExternalId(String system, String externalId) {
         return store.byExternal(system, externalId).flatMap(store::find);

@@ -8,6 +8,8 @@ import io.partnerka.money.MoneyFormat;
 import io.partnerka.money.Rate;
 import io.partnerka.partner.PartnerView;
 import io.partnerka.partner.Partners;
+import io.partnerka.training.CoursePassRate;
+import io.partnerka.training.Training;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
@@ -18,7 +20,10 @@ import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
-/** My numbers ({@code /stats}): clients submitted, in progress, paid, conversion, earned this month and in total. */
+/**
+ * {@code /stats}. A partner: my numbers (clients submitted, in progress, paid, conversion, earned this month and in
+ * total). A manager: the program's numbers (partners, deals by status, paid this month, pass rates per course).
+ */
 @Component
 class StatsAction implements ChatAction {
 
@@ -27,8 +32,11 @@ class StatsAction implements ChatAction {
     private final Ledger ledger;
     private final DealSettings settings;
     private final JdbcClient jdbc;
+    private final Training training;
 
-    StatsAction(Partners partners, Pipeline pipeline, Ledger ledger, DealSettings settings, JdbcClient jdbc) {
+    StatsAction(Partners partners, Pipeline pipeline, Ledger ledger, DealSettings settings, JdbcClient jdbc,
+                Training training) {
+        this.training = training;
         this.partners = partners;
         this.pipeline = pipeline;
         this.ledger = ledger;
@@ -48,6 +56,10 @@ class StatsAction implements ChatAction {
 
     @Override
     public void run(ChatContext ctx, String args) {
+        if (ctx.isManager()) {
+            program(ctx);
+            return;
+        }
         PartnerView partner = partners.approvedPartner(ctx.userId());
         Map<String, Integer> byStatus = new LinkedHashMap<>();
         jdbc.sql("SELECT status, count(*) FROM deal WHERE partner_id = ? GROUP BY status").param(partner.id())
@@ -84,5 +96,37 @@ class StatsAction implements ChatAction {
         if (amounts.isEmpty()) return DealCards.amount(BigDecimal.ZERO, settings.defaultCurrency(), lang);
         return new io.partnerka.conversation.Messages.Trusted(amounts.entrySet().stream()
                 .map(e -> MoneyFormat.amount(e.getValue(), e.getKey(), lang)).collect(Collectors.joining(" + ")));
+    }
+
+    private void program(ChatContext ctx) {
+        String lang = ctx.language();
+        Map<String, Integer> partnersByStatus = new LinkedHashMap<>();
+        jdbc.sql("SELECT status, count(*) FROM partner GROUP BY status")
+                .query((rs, n) -> partnersByStatus.put(rs.getString(1), rs.getInt(2))).list();
+        Map<String, Integer> dealsByStatus = new LinkedHashMap<>();
+        jdbc.sql("SELECT status, count(*) FROM deal GROUP BY status")
+                .query((rs, n) -> dealsByStatus.put(rs.getString(1), rs.getInt(2))).list();
+        StringBuilder deals = new StringBuilder();
+        for (String status : pipeline.all()) {
+            deals.append("\n").append(ctx.text("deal.stats.program-deal-line", "status", ctx.text("deal.status." + status),
+                    "count", dealsByStatus.getOrDefault(status, 0)));
+        }
+        var monthStart = LocalDate.now(settings.zone).withDayOfMonth(1).atStartOfDay(settings.zone).toInstant();
+        Map<String, BigDecimal> paidThisMonth = new LinkedHashMap<>();
+        jdbc.sql("SELECT currency, sum(amount) FROM deal WHERE status = ? AND status_changed_at >= ? GROUP BY currency")
+                .params(pipeline.paid(), java.sql.Timestamp.from(monthStart))
+                .query((rs, n) -> paidThisMonth.put(rs.getString(1), rs.getBigDecimal(2))).list();
+        StringBuilder courses = new StringBuilder();
+        for (CoursePassRate r : training.passRates(lang)) {
+            courses.append("\n").append(ctx.text("deal.stats.program-course-line", "title", r.title(),
+                    "passed", r.passed(), "tried", r.tried(), "rate", r.passRate() == null ? "—" : r.passRate() + " %"));
+        }
+        int total = partnersByStatus.values().stream().mapToInt(Integer::intValue).sum();
+        ctx.say("deal.stats.program", "partners", total,
+                "approved", partnersByStatus.getOrDefault("APPROVED", 0),
+                "pending", partnersByStatus.getOrDefault("PENDING_REVIEW", 0),
+                "deals", new io.partnerka.conversation.Messages.Trusted(deals.toString()),
+                "paidMonth", sums(paidThisMonth, lang),
+                "courses", new io.partnerka.conversation.Messages.Trusted(courses.isEmpty() ? "\n—" : courses.toString()));
     }
 }

@@ -20,8 +20,7 @@ import org.springframework.stereotype.Component;
  * the step's button says — runs the {@link ChatAction} of a command, starts a flow, presses an existing inline action
  * or a main-menu button — in the same update, as if the person had done it themselves.
  *
- * <p>Commands served by a flow rather than an action cannot be looked up from here (the engine keeps that map to
- * itself): chains name such flows with {@code flow:}.
+ * <p>A command served by a flow (e.g. {@code client}) starts that flow, through its guard, as typing it would.
  */
 @Component
 class DripClickAction implements ChatAction {
@@ -82,11 +81,11 @@ class DripClickAction implements ChatAction {
                     a.get().run(ctx, "");
                     return true;
                 }
-                if (flowNames().contains(value)) {
-                    ctx.startFlow(value);
-                    return true;
-                }
-                return false;
+                Optional<String> flow = flows.orderedStream().map(Flow::definition)
+                        .filter(d -> d.name().equals(value) || d.startCommands().contains(value))
+                        .map(d -> d.name()).findFirst();
+                flow.ifPresent(ctx::startFlow);
+                return flow.isPresent();
             }
             case FLOW -> {
                 if (!flowNames().contains(value)) return false;
@@ -115,7 +114,8 @@ class DripClickAction implements ChatAction {
     boolean resolvable(Target target) {
         String v = target.value();
         return switch (target.kind()) {
-            case COMMAND -> others().anyMatch(x -> x.commands().contains(v)) || flowNames().contains(v);
+            case COMMAND -> others().anyMatch(x -> x.commands().contains(v))
+                    || flows.orderedStream().anyMatch(f -> f.definition().startCommands().contains(v));
             case FLOW -> flowNames().contains(v);
             case CALLBACK -> others().anyMatch(x -> v.split(":", 2)[0].equals(x.callbackPrefix()));
             case MENU -> others().anyMatch(x -> x.menuKeys().contains(v));

@@ -1,6 +1,7 @@
 package io.partnerka.telegram;
 
 import io.partnerka.conversation.Messages;
+import io.partnerka.conversation.Roles;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -14,6 +15,8 @@ import org.telegram.telegrambots.meta.api.methods.GetMe;
 import org.telegram.telegrambots.meta.api.methods.commands.SetMyCommands;
 import org.telegram.telegrambots.meta.api.objects.User;
 import org.telegram.telegrambots.meta.api.objects.commands.BotCommand;
+import org.telegram.telegrambots.meta.api.objects.commands.scope.BotCommandScope;
+import org.telegram.telegrambots.meta.api.objects.commands.scope.BotCommandScopeChat;
 import org.telegram.telegrambots.meta.api.objects.commands.scope.BotCommandScopeDefault;
 import org.telegram.telegrambots.meta.generics.TelegramClient;
 
@@ -31,10 +34,13 @@ class BotSetup {
     private final Messages messages;
     private final BotIdentity identity;
     private final TelegramProperties properties;
+    private final Roles roles;
     private volatile boolean closing;
     private Thread worker;
 
-    BotSetup(ObjectProvider<TelegramClient> clients, Messages messages, BotIdentity identity, TelegramProperties properties) {
+    BotSetup(ObjectProvider<TelegramClient> clients, Messages messages, BotIdentity identity, TelegramProperties properties,
+             Roles roles) {
+        this.roles = roles;
         this.clients = clients;
         this.messages = messages;
         this.identity = identity;
@@ -88,24 +94,32 @@ class BotSetup {
     }
 
     void registerCommands(TelegramClient client) {
+        register(client, properties.commands(), new BotCommandScopeDefault());
+        // managers have a menu of their own, set per chat: a partner's menu never lists manager commands
+        for (long manager : roles.managerIds()) {
+            register(client, properties.managerCommands(), new BotCommandScopeChat(String.valueOf(manager)));
+        }
+    }
+
+    private void register(TelegramClient client, List<String> names, BotCommandScope scope) {
         List<String> languages = new ArrayList<>();
         languages.add(null); // clients in any other language: the default language's descriptions
         languages.addAll(messages.languages());
         for (String language : languages) {
-            List<BotCommand> commands = commands(language == null ? messages.defaultLanguage() : language);
+            List<BotCommand> commands = commands(names, language == null ? messages.defaultLanguage() : language);
             if (commands.isEmpty()) continue;
             try {
-                client.execute(SetMyCommands.builder().commands(commands).scope(new BotCommandScopeDefault())
-                        .languageCode(language).build());
+                client.execute(SetMyCommands.builder().commands(commands).scope(scope).languageCode(language).build());
             } catch (Exception e) {
-                log.warn("setMyCommands ({}) failed: {}", language == null ? "default" : language, Failures.describe(e));
+                log.warn("setMyCommands ({}, {}) failed: {}", scope.getType(), language == null ? "default" : language,
+                        Failures.describe(e));
             }
         }
     }
 
-    List<BotCommand> commands(String language) {
+    List<BotCommand> commands(List<String> names, String language) {
         List<BotCommand> commands = new ArrayList<>();
-        for (String name : properties.commands()) {
+        for (String name : names) {
             String command = name.strip().replaceFirst("^/", "");
             String key = "telegram.command." + command;
             if (!messages.has(language, key)) {

@@ -18,6 +18,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param sweepInterval how often unprocessed inbox rows are looked for (after a crash, a failure, another instance)
  * @param inboxRetention how long processed inbox rows are kept to recognise redelivered updates
  * @param commands      the command menu (descriptions are the messages {@code telegram.command.<name>})
+ * @param managerCommands the command menu in managers' chats (their own scope, so partners never see them)
  * @param botUsername   the bot's username until getMe answers (deep links are built from it)
  */
 @ConfigurationProperties("partnerka.telegram")
@@ -25,6 +26,7 @@ record TelegramProperties(String token, @DefaultValue("https://api.telegram.org"
                           String webhookSecret, @DefaultValue("8") int workers,
                           @DefaultValue("2s") Duration sweepInterval, @DefaultValue("2d") Duration inboxRetention,
                           @DefaultValue({"start", "menu", "help", "language", "cancel"}) List<String> commands,
+                          @DefaultValue({"pending", "menu", "help", "language", "cancel"}) List<String> managerCommands,
                           String botUsername, @DefaultValue Rate rate, @DefaultValue Sender sender) {
 
     boolean hasToken() {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,9 +33,11 @@ class TrainingAction implements ChatAction {
     private final Certificates certificates;
     private final ContentFiles files;
     private final TrainingStatsAction stats;
+    private final ApplicationEventPublisher events;
 
     TrainingAction(Training training, TrainingStore store, Quizzes quizzes, Certificates certificates,
-                   ContentFiles files, TrainingStatsAction stats) {
+                   ContentFiles files, TrainingStatsAction stats, ApplicationEventPublisher events) {
+        this.events = events;
         this.training = training;
         this.store = store;
         this.quizzes = quizzes;
@@ -66,7 +69,8 @@ class TrainingAction implements ChatAction {
             return;
         }
         PartnerView partner = training.partner(ctx);
-        String[] parts = callback ? args.split(":") : new String[]{"list"};
+        // a drip button runs /training from a callback with no arguments: that is the list too
+        String[] parts = callback && !args.isEmpty() ? args.split(":") : new String[]{"list"};
         switch (parts[0]) {
             case "list" -> list(ctx, partner);
             case "c" -> card(ctx, partner, training.course(partner, arg(parts, 1)));
@@ -147,7 +151,9 @@ class TrainingAction implements ChatAction {
         int n = Integer.parseInt(indexText);
         String lang = ctx.language();
         Course.Lesson lesson = course.lessons().get(n);
-        store.markRead(ctx.userId(), course.id(), n + 1);
+        if (store.markRead(ctx.userId(), course.id(), n + 1)) {
+            events.publishEvent(new CourseStarted(ctx.userId(), partner.id(), course.id()));
+        }
         if (lesson.document() != null) {
             try {
                 byte[] content = files.bytes(lesson.document());

@@ -63,13 +63,17 @@ class TrainingStore {
         return out;
     }
 
-    /** Records that the first {@code count} lessons were shown (progress never goes back). */
-    void markRead(long userId, String courseId, int count) {
-        jdbc.sql("""
+    /**
+     * Records that the first {@code count} lessons were shown (progress never goes back); true when this is the first
+     * lesson of the course the person ever opened.
+     */
+    boolean markRead(long userId, String courseId, int count) {
+        return jdbc.sql("""
                         INSERT INTO training_progress (user_id, course_id, lessons_read) VALUES (?, ?, ?)
                         ON CONFLICT (user_id, course_id) DO UPDATE
-                        SET lessons_read = greatest(training_progress.lessons_read, excluded.lessons_read), updated_at = now()""")
-                .params(userId, courseId, count).update();
+                        SET lessons_read = greatest(training_progress.lessons_read, excluded.lessons_read), updated_at = now()
+                        RETURNING (xmax = 0)""")
+                .params(userId, courseId, count).query(Boolean.class).single();
     }
 
     // ---- attempts -------------------------------------------------------------------------------------------

@@ -55,6 +55,16 @@ class ManagerDealJourneyTests extends DealsTestBase {
     }
 
     @Test
+    void aManagersStatsAreTheProgramsNumbersWithPassRatesPerCourse() {
+        ChatTester maria = manager();
+        ChatTester anna = approvedPartner("Анна Статистикова");
+        submit(anna, "Клиент Для Статистики");
+        maria.send("/stats").expect("deal.stats.program").expectContaining("🆕 Новый: ")
+                .expectContaining("Обучение: сдали из пытавшихся");
+        anna.send("/stats").expect("deal.stats.text");
+    }
+
+    @Test
     void aStaleMarkPaidPressedTwiceChangesNothing() {
         ChatTester maria = manager();
         ChatTester anna = approvedPartner("Анна");

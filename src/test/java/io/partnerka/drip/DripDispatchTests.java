@@ -120,12 +120,23 @@ class DripDispatchTests {
     }
 
     @Test
-    void aButtonWhoseSectionIsNotThereYetShowsTheMenu() {
+    void theStepsButtonOpensWhatItNames() {
         long partner = approvedAndOnboarding();
         ChatTester anna = fx.chat(partner);
         after(Duration.ofHours(1));
         anna.poll();
-        anna.press("📚 Открыть курс").expect("drip.action-unavailable").expect("common.menu");
+        anna.press("📚 Открыть курс").expect("training.list");
+    }
+
+    @Test
+    void aCommandServedByAFlowStartsItThroughItsGuard() {
+        long partner = approvedAndOnboarding();
+        ChatTester anna = fx.chat(partner);
+        after(Duration.ofHours(1));
+        after(Duration.ofDays(2));
+        anna.poll();
+        // not trained yet: the submit-a-client flow's guard explains the training gate instead of asking for a name
+        anna.press("➕ Передать клиента").expect("training.gate.blocked");
     }
 
     @Test

@@ -35,9 +35,13 @@ final class DripFixtures {
     /** Forgets everything the drip module and earlier drip tests wrote. */
     void clean() {
         for (String table : List.of("drip_rsvp", "drip_broadcast_recipient", "drip_broadcast", "drip_send",
-                "drip_enrollment", "drip_fact", "drip_chain_state", "drip_reminder", "drip_digest_run")) {
+                "drip_enrollment", "drip_fact", "drip_chain_state", "drip_reminder", "drip_digest_run",
+                "drip_stalled_reported")) {
             jdbc.sql("DELETE FROM " + table).update();
         }
+        String fixtureDeals = "SELECT d.id FROM deal d JOIN partner p ON p.id = d.partner_id WHERE p.user_id >= 700000";
+        jdbc.sql("DELETE FROM deal_history WHERE deal_id IN (" + fixtureDeals + ")").update();
+        jdbc.sql("DELETE FROM deal WHERE id IN (" + fixtureDeals + ")").update();
         jdbc.sql("DELETE FROM partner WHERE user_id >= 700000").update();
         jdbc.sql("DELETE FROM chat WHERE chat_id >= 700000").update();
     }

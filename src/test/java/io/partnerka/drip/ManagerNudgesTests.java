@@ -103,6 +103,43 @@ class ManagerNudgesTests {
     }
 
     @Test
+    void aDealStuckInOneStatusReachesTheManagersDigestOncePerStay() {
+        ChatTester manager = fx.chat(300);
+        long partner = fx.partner("company", noon.minus(Duration.ofDays(30)));
+        long partnerId = jdbc.sql("SELECT id FROM partner WHERE user_id = ?").param(partner).query(Long.class).single();
+        long stuck = deal(partnerId, "Застрявший Клиент", "in_progress", noon.minus(Duration.ofDays(4)));
+        deal(partnerId, "Свежий Клиент", "new", noon.minus(Duration.ofDays(1)));
+        deal(partnerId, "Оплативший Клиент", "paid", noon.minus(Duration.ofDays(10)));
+        manager.poll();
+
+        assertThat(digest.run(false)).isEqualTo(2); // no personal manager: every manager (100 and 300)
+        assertThat(manager.poll()).singleElement().satisfies(m -> assertThat(m.text())
+                .contains("Сделки без движения больше 3 дн.").contains("/deal_" + stuck + " Застрявший Клиент — 🔄 В работе")
+                .contains("(4 дн.), партнёр Анна Петрова").doesNotContain("Свежий").doesNotContain("Оплативший"));
+
+        clock.advance(Duration.ofDays(1));
+        assertThat(digest.run(false)).as("the same stay is not reported again").isZero();
+
+        jdbc.sql("UPDATE deal SET status = 'contract', status_changed_at = ? WHERE id = ?")
+                .params(Timestamp.from(noon.minus(Duration.ofDays(3)).minusSeconds(60)), stuck).update();
+        clock.advance(Duration.ofDays(1));
+        assertThat(digest.run(false)).as("stuck again, in another status").isEqualTo(2);
+        assertThat(manager.poll()).singleElement().satisfies(m -> assertThat(m.text()).contains("📝 Договор"));
+
+        manager.send("/deal_" + stuck).expect("deal.card.manager").expectContaining("Застрявший Клиент");
+    }
+
+    private long deal(long partnerId, String client, String status, Instant changedAt) {
+        boolean paid = "paid".equals(status);
+        return jdbc.sql("""
+                        INSERT INTO deal (partner_id, client_name, client_phone, product, status, amount, currency,
+                                          submitted_at, status_changed_at)
+                        VALUES (?, ?, '+79161234567', 'crm', ?, ?, ?, ?, ?) RETURNING id""")
+                .params(partnerId, client, status, paid ? new java.math.BigDecimal("1000.00") : null, paid ? "RUB" : null,
+                        Timestamp.from(changedAt), Timestamp.from(changedAt)).query(Long.class).single();
+    }
+
+    @Test
     void dripRunInTheSandboxMovesTheClockToTheNextStepAndRunsEverything() {
         clock.reset();
         clock.fix(noon);

@@ -80,7 +80,7 @@ class SandboxApiTests {
         assertThat(chatLog.get(0).get("id").asInt()).isEqualTo(sent.get("id").asInt());
         JsonNode help = chatLog.stream().filter(m -> "BOT".equals(m.get("from").asString())).findFirst().orElseThrow();
         assertThat(help.get("id").asInt()).isGreaterThan(sent.get("id").asInt());
-        assertThat(help.get("text").asString()).startsWith("Команды\n/menu");
+        assertThat(help.get("text").asString()).startsWith("Команды\n/client").contains("/menu — главное меню");
 
         // the sidebar's summary of that chat
         JsonNode oleg = ok(call("GET", "/personas", null)).valueStream()

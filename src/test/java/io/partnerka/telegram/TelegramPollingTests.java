@@ -41,11 +41,13 @@ class TelegramPollingTests {
     static final FakeBotApi api = FakeBotApi.start();
     private static final AtomicLong updateIds = new AtomicLong(10_000);
     private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final long MANAGER = 9_100;
 
     @DynamicPropertySource
     static void telegram(DynamicPropertyRegistry registry) {
         registry.add("partnerka.telegram.token", () -> FakeBotApi.TOKEN);
         registry.add("partnerka.telegram.api-url", api::url);
+        registry.add("partnerka.manager-ids", () -> String.valueOf(MANAGER));
         registry.add("partnerka.telegram.sweep-interval", () -> "300ms");
         registry.add("partnerka.telegram.rate.per-chat-per-second", () -> "50");
         registry.add("partnerka.telegram.rate.per-chat-burst", () -> "50");
@@ -88,16 +90,23 @@ class TelegramPollingTests {
 
     @Test
     void theCommandMenuIsRegisteredPerLanguage_andGetMeNamesTheBot() {
-        List<FakeBotApi.Call> calls = api.awaitCalls("setMyCommands", c -> true, 3, WAIT);
+        List<FakeBotApi.Call> calls = api.awaitCalls("setMyCommands",
+                c -> "default".equals(c.json("scope").path("type").asText()), 3, WAIT);
         assertThat(calls).extracting(c -> c.param("language_code")).containsExactlyInAnyOrder(null, "ru", "en");
         FakeBotApi.Call en = calls.stream().filter(c -> "en".equals(c.param("language_code"))).findFirst().orElseThrow();
         assertThat(en.json("scope").path("type").asText()).isEqualTo("default");
         List<String> names = new ArrayList<>();
         en.json("commands").forEach(c -> names.add(c.path("command").asText()));
-        assertThat(names).containsExactly("start", "menu", "help", "language", "cancel");
-        assertThat(en.json("commands").get(2).path("description").asText()).isEqualTo("What I can do");
+        assertThat(names).containsExactly("start", "menu", "client", "clients", "stats", "training", "kb", "ask", "help",
+                "language", "cancel");
+        assertThat(en.json("commands").get(8).path("description").asText()).isEqualTo("What I can do");
         FakeBotApi.Call ru = calls.stream().filter(c -> "ru".equals(c.param("language_code"))).findFirst().orElseThrow();
-        assertThat(ru.json("commands").get(2).path("description").asText()).isEqualTo("Что я умею");
+        assertThat(ru.json("commands").get(8).path("description").asText()).isEqualTo("Что я умею");
+        // a manager's chat has a menu of its own
+        FakeBotApi.Call manager = api.awaitCalls("setMyCommands", c -> "chat".equals(c.json("scope").path("type").asText())
+                && "ru".equals(c.param("language_code")), 1, WAIT).get(0);
+        assertThat(manager.json("scope").path("chat_id").asText()).isEqualTo(String.valueOf(MANAGER));
+        assertThat(manager.json("commands").get(0).path("command").asText()).isEqualTo("pending");
 
         await().atMost(WAIT).until(identity::confirmed);
         assertThat(identity.username()).isEqualTo(FakeBotApi.BOT_USERNAME);
