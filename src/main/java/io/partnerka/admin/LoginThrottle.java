@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Login attempts are limited per username and per client address (Bucket4j token buckets, per instance): guessing
- * a password gets slow, and a locked-out username does not lock out everyone behind the same address.
+ * Failed login attempts are limited per username and per client address (Bucket4j token buckets, per instance):
+ * each failure takes a token; with a bucket empty every attempt is refused unchecked, the right password too (else
+ * guessing could go on until it hits), until the window refills it. Successful logins cost nothing.
  */
 class LoginThrottle extends OncePerRequestFilter {
 
@@ -39,14 +40,20 @@ class LoginThrottle extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String username = String.valueOf(request.getParameter("username")).strip().toLowerCase(Locale.ROOT);
-        boolean userOk = bucket("u:" + username, limits.perUsername()).tryConsume(1);
-        boolean addressOk = bucket("a:" + request.getRemoteAddr(), limits.perAddress()).tryConsume(1);
-        if (!userOk || !addressOk) {
+        Bucket user = bucket("u:" + username, limits.perUsername());
+        Bucket address = bucket("a:" + request.getRemoteAddr(), limits.perAddress());
+        boolean userOk = user.getAvailableTokens() > 0;
+        if (!userOk || address.getAvailableTokens() <= 0) {
             log.warn("Admin login attempts throttled ({})", userOk ? "client address" : "username");
             response.sendRedirect(request.getContextPath() + "/admin/login?throttled");
             return;
         }
         chain.doFilter(request, response);
+        String location = response.getHeader("Location");
+        if (location != null && location.contains("/admin/login?error")) {
+            user.tryConsume(1);
+            address.tryConsume(1);
+        }
     }
 
     private Bucket bucket(String key, int capacity) {
