@@ -62,6 +62,27 @@ public abstract class Input {
     }
 
     /**
+     * Text checked by a feature's own rule (a card number's Luhn digit, a tax id's checksum). {@code check} returns
+     * the value to store (normalised, or even encrypted) or null to refuse with {@code errorKey}; {@code display}
+     * renders a stored value on the confirm screen (e.g. masked, so a card number is never echoed in full).
+     */
+    public static Input checked(int min, int max, String errorKey, Function<String, String> check,
+                                Function<String, String> display) {
+        return new TextInput(min, max) {
+            @Override
+            Parsed parseText(String text) {
+                String value = check.apply(text);
+                return value == null ? Parsed.error(errorKey) : Parsed.ok(value);
+            }
+
+            @Override
+            String display(ChatContext ctx, String value) {
+                return display.apply(value);
+            }
+        };
+    }
+
+    /**
      * A message to pass on: text, or a photo or document with an optional caption. The field gets the text (or the
      * caption, or ""), and {@code <field>Kind} (text, photo, document), {@code <field>FileId}, {@code <field>FileName}.
      */

@@ -5,8 +5,8 @@ import java.math.BigDecimal;
 /**
  * A partner's balance in one currency, summed from the ledger.
  *
- * @param accrued   commissions earned, net of reversals
- * @param available what may be paid out: every entry (accruals, reversals and, later, holds and payouts)
+ * @param accrued   commissions and referral rewards earned, net of reversals
+ * @param available what may be paid out: the sum of every entry (accruals, reversals, payout holds, releases, payouts)
  */
 public record Balance(String currency, BigDecimal accrued, BigDecimal available) {
 

@@ -27,7 +27,8 @@ public class Ledger {
     static final String COMMISSION = "COMMISSION";
     static final String COMMISSION_REVERSAL = "COMMISSION_REVERSAL";
     /** Entry types that count as earnings ("accrued"); every type counts towards "available". */
-    private static final String EARNINGS = "('" + COMMISSION + "', '" + COMMISSION_REVERSAL + "')";
+    private static final String EARNINGS = "('" + COMMISSION + "', '" + COMMISSION_REVERSAL + "', '"
+            + EntryType.REFERRAL_REWARD + "', '" + EntryType.REFERRAL_REVERSAL + "')";
 
     private final JdbcClient jdbc;
     private final CommissionRules rules;
@@ -178,5 +179,83 @@ public class Ledger {
         return new Commission(rs.getLong("id"), rs.getLong("partner_id"), rs.getLong("deal_id"),
                 rs.getBigDecimal("amount"), rs.getString("currency"), rs.getBigDecimal("base_amount"),
                 rs.getBigDecimal("rate"), rs.getString("tier"), rs.getTimestamp("created_at").toInstant());
+    }
+
+    // ---- entries of other kinds: payout holds, releases, payouts, referral rewards (payout branch) ----------------
+
+    /**
+     * Appends one entry of a kind other than a deal's commission, once per idempotency key: empty when the key was
+     * used before (a repeated request), else the new line. The amount's sign must match the kind (a hold is
+     * negative, a release positive). Serialised with every other write of the partner's ledger.
+     */
+    @Transactional
+    public Optional<LedgerLine> post(long partnerId, EntryType type, BigDecimal amount, String currency,
+                                     String idempotencyKey, Long payoutId, Long sourceEntryId) {
+        requireCurrency(currency);
+        if (amount == null || amount.scale() > 2 || amount.signum() == 0 || amount.signum() != type.sign()) {
+            throw new IllegalArgumentException(type + " needs a " + (type.sign() > 0 ? "positive" : "negative")
+                    + " amount with at most two decimals: " + amount);
+        }
+        lockAccount(partnerId);
+        return jdbc.sql("""
+                        INSERT INTO ledger_entry (partner_id, type, amount, currency, idempotency_key, payout_id,
+                                                  source_entry_id)
+                        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING RETURNING *""")
+                .params(partnerId, type.name(), amount, currency, idempotencyKey, payoutId, sourceEntryId)
+                .query(this::toLine).optional();
+    }
+
+    /**
+     * Locks the partner's ledger for the rest of the caller's transaction and returns the balance under the lock:
+     * what a payout request checks before it holds funds, so concurrent requests cannot overdraw.
+     */
+    @Transactional
+    public Balance lockedBalance(long partnerId, String currency) {
+        requireCurrency(currency);
+        lockAccount(partnerId);
+        return balance(partnerId, currency);
+    }
+
+    /** The newest lines of a partner's ledger, newest first. */
+    public List<LedgerLine> lines(long partnerId, int limit) {
+        return jdbc.sql("SELECT * FROM ledger_entry WHERE partner_id = ? ORDER BY id DESC LIMIT ?")
+                .params(partnerId, limit).query(this::toLine).list();
+    }
+
+    /** Earnings lines (commissions, referral rewards and their reversals) of one currency booked in [from, to). */
+    public List<LedgerLine> earningsBetween(long partnerId, String currency, Instant from, Instant to) {
+        return jdbc.sql("SELECT * FROM ledger_entry WHERE partner_id = ? AND currency = ? AND type IN " + EARNINGS
+                        + " AND created_at >= ? AND created_at < ? ORDER BY id")
+                .params(partnerId, currency, Timestamp.from(from), Timestamp.from(to)).query(this::toLine).list();
+    }
+
+    /** Sums per entry type in one currency (e.g. PAYOUT_HOLD, PAYOUT), to tell on-hold and paid-out amounts. */
+    public Map<String, BigDecimal> sumsByType(long partnerId, String currency) {
+        Map<String, BigDecimal> out = new LinkedHashMap<>();
+        jdbc.sql("SELECT type, sum(amount) FROM ledger_entry WHERE partner_id = ? AND currency = ? GROUP BY type ORDER BY type")
+                .params(partnerId, currency)
+                .query((rs, n) -> out.put(rs.getString(1), rs.getBigDecimal(2).setScale(2))).list();
+        return out;
+    }
+
+    /** One ledger line by id. */
+    public Optional<LedgerLine> line(long entryId) {
+        return jdbc.sql("SELECT * FROM ledger_entry WHERE id = ?").param(entryId).query(this::toLine).optional();
+    }
+
+    /** The line written once with this idempotency key, if any. */
+    public Optional<LedgerLine> lineByKey(String idempotencyKey) {
+        return jdbc.sql("SELECT * FROM ledger_entry WHERE idempotency_key = ?").param(idempotencyKey).query(this::toLine).optional();
+    }
+
+    private LedgerLine toLine(ResultSet rs, int n) throws SQLException {
+        long deal = rs.getLong("deal_id");
+        Long dealId = rs.wasNull() ? null : deal;
+        long payout = rs.getLong("payout_id");
+        Long payoutId = rs.wasNull() ? null : payout;
+        long source = rs.getLong("source_entry_id");
+        Long sourceId = rs.wasNull() ? null : source;
+        return new LedgerLine(rs.getLong("id"), rs.getLong("partner_id"), rs.getString("type"), rs.getBigDecimal("amount"),
+                rs.getString("currency"), dealId, payoutId, sourceId, rs.getTimestamp("created_at").toInstant());
     }
 }

@@ -44,10 +44,16 @@ class PartnerMenu implements MenuContributor, ChatAction {
             return;
         }
         PartnerView v = p.get();
-        ctx.say("partner.profile", "name", v.name(), "city", v.city(), "phone", v.maskedPhone(),
+        io.partnerka.conversation.Reply.Text profile = io.partnerka.conversation.Reply.Text.of(ctx.text("partner.profile",
+                "name", v.name(), "city", v.city(), "phone", v.maskedPhone(),
                 "email", v.email() == null ? "—" : v.email(),
                 "type", ctx.text("apply.type." + v.type()),
-                "status", ctx.text("partner.status." + v.status().name().toLowerCase(java.util.Locale.ROOT)));
+                "status", ctx.text("partner.status." + v.status().name().toLowerCase(java.util.Locale.ROOT))));
+        if (v.isApproved()) {
+            // payout details live in the requisites module (callback "rq:show"), the referral link in /referral
+            profile = profile.withButtons(List.of(List.of(ctx.button(ctx.text("requisites.profile-button"), "rq:show"))));
+        }
+        ctx.reply(profile);
         ctx.showMenu("common.menu");
     }
 }

@@ -98,10 +98,14 @@ class Inbox {
 
     /**
      * Marks an update processed; runs inside the transaction that commits its outcome. If another instance got there
-     * first (a lease that ran out), this throws so the duplicate outcome is rolled back.
+     * first (a lease that ran out), this throws so the duplicate outcome is rolled back. The update's content is
+     * dropped: only its id is needed to recognise a redelivery, and what people type (a card number for their payout
+     * details, a client's phone) should not lie around for the retention period.
      */
     void markProcessed(long updateId) {
-        int updated = jdbc.sql("UPDATE telegram_inbox SET processed_at = now(), lease_until = NULL WHERE update_id = ? AND processed_at IS NULL")
+        int updated = jdbc.sql("""
+                        UPDATE telegram_inbox SET processed_at = now(), lease_until = NULL, payload = '{}'::jsonb
+                        WHERE update_id = ? AND processed_at IS NULL""")
                 .param(updateId).update();
         if (updated != 1) {
             throw new IllegalStateException("Update " + updateId + " was already processed");

@@ -82,6 +82,8 @@ class TelegramPollingTests {
         assertThat(reply.text()).contains("<b>Commands</b>").contains("/menu").contains("/cancel");
         assertThat(reply.param("parse_mode")).isEqualToIgnoringCase("HTML");
         assertThat(processed(updateId)).isTrue();
+        assertThat(jdbc.sql("SELECT payload::text FROM telegram_inbox WHERE update_id = ?").param(updateId)
+                .query(String.class).single()).as("what was typed is not kept once processed").isEqualTo("{}");
         // polling started by removing any webhook; the next getUpdates confirmed the batch to Telegram
         List<String> methods = api.calls().stream().map(c -> c.method().toLowerCase()).toList();
         assertThat(methods.indexOf("deletewebhook")).isNotNegative().isLessThan(methods.indexOf("getupdates"));
@@ -97,11 +99,11 @@ class TelegramPollingTests {
         assertThat(en.json("scope").path("type").asText()).isEqualTo("default");
         List<String> names = new ArrayList<>();
         en.json("commands").forEach(c -> names.add(c.path("command").asText()));
-        assertThat(names).containsExactly("start", "menu", "client", "clients", "stats", "training", "kb", "ask", "help",
-                "language", "cancel");
-        assertThat(en.json("commands").get(8).path("description").asText()).isEqualTo("What I can do");
+        assertThat(names).containsExactly("start", "menu", "client", "clients", "stats", "balance", "requisites",
+                "referral", "training", "kb", "ask", "help", "language", "cancel");
+        assertThat(en.json("commands").get(11).path("description").asText()).isEqualTo("What I can do");
         FakeBotApi.Call ru = calls.stream().filter(c -> "ru".equals(c.param("language_code"))).findFirst().orElseThrow();
-        assertThat(ru.json("commands").get(8).path("description").asText()).isEqualTo("Что я умею");
+        assertThat(ru.json("commands").get(11).path("description").asText()).isEqualTo("Что я умею");
         // a manager's chat has a menu of its own
         FakeBotApi.Call manager = api.awaitCalls("setMyCommands", c -> "chat".equals(c.json("scope").path("type").asText())
                 && "ru".equals(c.param("language_code")), 1, WAIT).get(0);

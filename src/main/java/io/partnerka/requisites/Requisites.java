@@ -1,0 +1,136 @@
+package io.partnerka.requisites;
+
+import io.partnerka.approval.Approvals;
+import io.partnerka.conversation.Notifier;
+import io.partnerka.conversation.UserError;
+import io.partnerka.drip.Drips;
+import io.partnerka.partner.PartnerView;
+import io.partnerka.partner.Partners;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Partners' payout details. Every version (the first one too) waits for a manager; payouts use the newest approved
+ * version, so a stolen Telegram account cannot redirect money without a human noticing. One version waits at a time.
+ */
+@Service
+public class Requisites {
+
+    static final String KIND = "requisites";
+    private static final Logger log = LoggerFactory.getLogger(Requisites.class);
+
+    private final JdbcClient jdbc;
+    private final Partners partners;
+    private final Approvals approvals;
+    private final Notifier notifier;
+    private final Drips drips;
+    private final Vault vault;
+
+    Requisites(JdbcClient jdbc, Partners partners, Approvals approvals, Notifier notifier, Drips drips, Vault vault) {
+        this.jdbc = jdbc;
+        this.partners = partners;
+        this.approvals = approvals;
+        this.notifier = notifier;
+        this.drips = drips;
+        this.vault = vault;
+    }
+
+    /** The version payouts go to: the newest approved one. */
+    public Optional<RequisitesView> approved(long partnerId) {
+        return jdbc.sql("SELECT * FROM requisites WHERE partner_id = ? AND status = 'APPROVED' ORDER BY version DESC LIMIT 1")
+                .param(partnerId).query(Requisites::view).optional();
+    }
+
+    /** The version waiting for a manager, if any. */
+    public Optional<RequisitesView> pending(long partnerId) {
+        return jdbc.sql("SELECT * FROM requisites WHERE partner_id = ? AND status = 'PENDING'")
+                .param(partnerId).query(Requisites::view).optional();
+    }
+
+    public Optional<RequisitesView> find(long id) {
+        return jdbc.sql("SELECT * FROM requisites WHERE id = ?").param(id).query(Requisites::view).optional();
+    }
+
+    /** A new version from the partner's form: checked once more, stored sealed, queued for a manager. */
+    @Transactional
+    RequisitesView submit(long userId, RequisitesDraft d) {
+        PartnerView partner = partners.approvedPartner(userId);
+        if (pending(partner.id()).isPresent()) throw new UserError("requisites.already-pending");
+        String account = vault.decrypt(d.account());
+        if (account == null || d.method() == null || d.legalName() == null || d.currency() == null) {
+            throw new UserError("requisites.incomplete");
+        }
+        if ("bank".equals(d.method()) && (d.bankCode() == null || d.taxId() == null)) throw new UserError("requisites.incomplete");
+        if ("bank".equals(d.method()) && !Checks.accountFitsBank(account, d.bankCode())) {
+            throw new UserError("requisites.account-bank-mismatch");
+        }
+        int version = jdbc.sql("SELECT coalesce(max(version), 0) + 1 FROM requisites WHERE partner_id = ?")
+                .param(partner.id()).query(Integer.class).single();
+        long id = jdbc.sql("""
+                        INSERT INTO requisites (partner_id, version, method, account_cipher, account_masked,
+                                                account_fingerprint, bank_code, legal_name, tax_id, currency)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""")
+                .params(partner.id(), version, d.method(), vault.encrypt(account), Checks.mask(d.method(), account),
+                        vault.fingerprint(d.method() + ":" + account), "bank".equals(d.method()) ? d.bankCode() : null,
+                        d.legalName(), d.taxId(), d.currency())
+                .query(Long.class).single();
+        approvals.submit(KIND, id);
+        drips.trigger(userId, Drips.REQUISITES_SET);
+        log.info("Partner {} submitted requisites version {} ({} {})", partner.id(), version, d.method(),
+                Checks.mask(d.method(), account));
+        return find(id).orElseThrow();
+    }
+
+    /** Whether two versions differ in the account itself (compared by fingerprint: masks may look alike). */
+    boolean sameAccount(long idA, long idB) {
+        return jdbc.sql("SELECT count(DISTINCT account_fingerprint) FROM requisites WHERE id IN (?, ?)")
+                .params(idA, idB).query(Integer.class).single() == 1;
+    }
+
+    /** The version before this one that was approved (what payouts use until this one is). */
+    Optional<RequisitesView> approvedBefore(RequisitesView v) {
+        return jdbc.sql("""
+                        SELECT * FROM requisites WHERE partner_id = ? AND status = 'APPROVED' AND version < ?
+                        ORDER BY version DESC LIMIT 1""")
+                .params(v.partnerId(), v.version()).query(Requisites::view).optional();
+    }
+
+    @Transactional
+    void decide(long id, boolean approve, String reason) {
+        int changed = jdbc.sql("UPDATE requisites SET status = ?, decided_at = now(), reject_reason = ? WHERE id = ? AND status = 'PENDING'")
+                .params(approve ? "APPROVED" : "REJECTED", reason, id).update();
+        if (changed == 0) throw new UserError("requisites.already-decided");
+        RequisitesView v = find(id).orElseThrow();
+        PartnerView p = partners.byId(v.partnerId()).orElseThrow();
+        if (approve) {
+            notifier.say(p.chatId(), "requisites.approved", "account", v.maskedAccount(), "version", v.version());
+        } else {
+            notifier.say(p.chatId(), "requisites.rejected", "account", v.maskedAccount(),
+                    "reason", reason == null || reason.isBlank() ? "—" : reason);
+        }
+    }
+
+    static RequisitesView view(ResultSet rs, int n) throws SQLException {
+        return new RequisitesView(rs.getLong("id"), rs.getLong("partner_id"), rs.getInt("version"), rs.getString("method"),
+                rs.getString("account_masked"), rs.getString("bank_code"), rs.getString("legal_name"), rs.getString("tax_id"),
+                rs.getString("currency"), rs.getString("status"), rs.getTimestamp("created_at").toInstant());
+    }
+
+    static Map<String, Object> fields(RequisitesView v) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("method", v.method());
+        m.put("account", v.maskedAccount());
+        m.put("bankCode", v.bankCode());
+        m.put("legalName", v.legalName());
+        m.put("taxId", v.taxId());
+        m.put("currency", v.currency());
+        return m;
+    }
+}
