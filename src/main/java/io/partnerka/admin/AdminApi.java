@@ -45,9 +45,11 @@ class AdminApi {
     private final AuditTrail audit;
     private final DripDesk drip;
     private final AdminAccounts accounts;
+    private final PayoutDesk payoutDesk;
 
     AdminApi(ApprovalDesk approvals, PartnerDirectory partners, DealDesk deals, ProgramStats stats, AuditTrail audit,
-             DripDesk drip, AdminAccounts accounts) {
+             DripDesk drip, AdminAccounts accounts, PayoutDesk payoutDesk) {
+        this.payoutDesk = payoutDesk;
         this.approvals = approvals;
         this.partners = partners;
         this.deals = deals;
@@ -187,6 +189,29 @@ class AdminApi {
         ChangeResult r = deals.change(id, new DealDesk.Change(body.status(), body.amount(), body.currency(), body.comment(),
                 Boolean.TRUE.equals(body.reopen()), body.expectedVersion()), op(auth));
         return new DealChanged(r.changed(), r.fromStatus(), deals.detail(id));
+    }
+
+    // ---- payouts ----
+
+    @GetMapping("/payouts")
+    @Operation(summary = "Payouts, newest first (status: REQUESTED, APPROVED, PAID, REJECTED); accounts masked")
+    List<PayoutDesk.Row> payouts(@RequestParam(required = false) String status, @RequestParam(required = false) Long partner,
+                                 @RequestParam(defaultValue = "100") int limit) {
+        return payoutDesk.list(status, partner, clamp(limit));
+    }
+
+    @GetMapping("/payouts/{id}")
+    PayoutDesk.Row payout(@PathVariable long id) {
+        return payoutDesk.find(id);
+    }
+
+    record Payment(@Size(max = 200) String reference) {
+    }
+
+    @PostMapping("/payouts/{id}/paid")
+    @Operation(summary = "Mark an approved payout paid, with an optional payment reference (409 unless APPROVED)")
+    PayoutDesk.Row markPaid(@PathVariable long id, @Valid @RequestBody(required = false) Payment body, Authentication auth) {
+        return payoutDesk.markPaid(id, op(auth), body == null ? null : body.reference());
     }
 
     // ---- dashboard, audit, drip ----

@@ -20,10 +20,15 @@ class DashboardPage implements AdminPage {
     private static final String ORANGE = "#fb8c00";
 
     private final ProgramStats stats;
+    private final PayoutDesk payouts;
+    private final String zone;
     private final tools.jackson.databind.json.JsonMapper json = tools.jackson.databind.json.JsonMapper.builder().build();
 
-    DashboardPage(ProgramStats stats) {
+    DashboardPage(ProgramStats stats, PayoutDesk payouts,
+                  @org.springframework.beans.factory.annotation.Value("${partnerka.time-zone:Europe/Moscow}") String zone) {
         this.stats = stats;
+        this.payouts = payouts;
+        this.zone = zone;
     }
 
     @GetMapping({"/admin", "/admin/", "/admin/dashboard"})
@@ -50,6 +55,19 @@ class DashboardPage implements AdminPage {
                 d.top().stream().map(ProgramStats.Rated::name).toList(),
                 List.of(dataset("Revenue, " + d.currency(), d.top().stream().map(ProgramStats.Rated::revenue).toList(), GREEN, null)),
                 Map.of("indexAxis", "y")));
+        List<PayoutDesk.Month> paid = payouts.paidPerMonth(zone, ProgramStats.MONTHS);
+        model.addAttribute("payoutMonths", paid);
+        List<String> currencies = paid.stream().map(PayoutDesk.Month::currency).distinct().sorted().toList();
+        String[] colors = {GREEN, BLUE, ORANGE};
+        List<Map<String, Object>> sets = new ArrayList<>();
+        for (int i = 0; i < currencies.size(); i++) {
+            String c = currencies.get(i);
+            sets.add(dataset("Paid out, " + c, months.stream().map(m -> paid.stream()
+                    .filter(p -> p.month().equals(m) && p.currency().equals(c)).map(PayoutDesk.Month::paid)
+                    .findFirst().orElse(java.math.BigDecimal.ZERO)).toList(), colors[i % colors.length], null));
+        }
+        if (sets.isEmpty()) sets.add(dataset("Paid out", months.stream().map(m -> 0).toList(), GREEN, null));
+        model.addAttribute("payoutsChart", chart("bar", months, sets, Map.of("scales", Map.of("y", Map.of("beginAtZero", true)))));
         return "admin/dashboard";
     }
 

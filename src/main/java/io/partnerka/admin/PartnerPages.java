@@ -18,8 +18,15 @@ class PartnerPages implements AdminPage {
     private final AuditTrail audit;
     private final AdminAccounts accounts;
     private final WebAdvice advice;
+    private final PayoutDesk payouts;
+    private final io.partnerka.payout.Payouts money;
+    private final io.partnerka.referral.Referrals referrals;
 
-    PartnerPages(PartnerDirectory directory, AuditTrail audit, AdminAccounts accounts, WebAdvice advice) {
+    PartnerPages(PartnerDirectory directory, AuditTrail audit, AdminAccounts accounts, WebAdvice advice, PayoutDesk payouts,
+                 io.partnerka.payout.Payouts money, io.partnerka.referral.Referrals referrals) {
+        this.payouts = payouts;
+        this.money = money;
+        this.referrals = referrals;
         this.directory = directory;
         this.audit = audit;
         this.accounts = accounts;
@@ -47,6 +54,10 @@ class PartnerPages implements AdminPage {
     String show(@PathVariable long id, Model model) {
         model.addAttribute("p", directory.profile(id, audit));
         model.addAttribute("managers", directory.managers());
+        model.addAttribute("money", money.summaries(id));
+        model.addAttribute("payouts", payouts.list(null, id, 50));
+        model.addAttribute("referrals", referrals.stats(id));
+        model.addAttribute("referrer", referrals.referrerOf(id).orElse(null));
         return "admin/partner";
     }
 
