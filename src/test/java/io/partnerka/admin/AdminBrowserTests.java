@@ -45,6 +45,10 @@ class AdminBrowserTests {
     @LocalServerPort int port;
     @Autowired JdbcClient jdbc;
     @Autowired Approvals approvals;
+    @Autowired io.partnerka.deal.Deals deals;
+    @Autowired io.partnerka.payout.Payouts payouts;
+    @Autowired io.partnerka.conversation.ConversationEngine engine;
+    @Autowired io.partnerka.conversation.Messages messages;
 
     private BrowserContext context;
     private Page page;
@@ -134,6 +138,31 @@ class AdminBrowserTests {
     }
 
     @Test
+    void anOperatorApprovesAPayoutMarksItPaidAndFindsBothInTheAuditLog() throws Exception {
+        PayoutFixture.Requested r = new PayoutFixture(jdbc, approvals, deals, payouts, engine, messages).requested("Яна Выплата", "5000");
+        logIn("boss", "boss-pass");
+        page.locator("[data-testid=nav-approvals]").click();
+        var card = page.locator("[data-testid=approval-" + r.approvalItemId() + "]");
+        assertThat(card).containsText("5");
+        card.locator("[data-testid=approve]").click();
+        assertThat(page.locator("[data-testid=notice]")).containsText("#" + r.approvalItemId() + " approved");
+
+        page.getByRole(com.microsoft.playwright.options.AriaRole.LINK, new Page.GetByRoleOptions().setName("Payouts")).click();
+        var row = page.locator("[data-testid=payout-" + r.payoutId() + "]");
+        assertThat(row).containsText("APPROVED");
+        row.locator("input[name=reference]").fill("ПП 77");
+        row.locator("[data-testid=mark-paid]").click();
+        assertThat(page.locator("[data-testid=notice]")).containsText("marked paid");
+        assertThat(page.locator("[data-testid=payout-" + r.payoutId() + "]")).containsText("PAID");
+        screenshot("admin-payouts.png");
+
+        page.navigate(url("/admin/audit?subject=payout%23" + r.payoutId()));
+        assertThat(page.locator("[data-testid=audit-table]")).containsText("payout.paid");
+        assertThat(page.locator("[data-testid=audit-table]")).containsText("approval.approved");
+        assertThat(page.locator("[data-testid=audit-table] tbody tr").first()).containsText("ПП 77");
+    }
+
+    @Test
     void theDashboardDrawsItsCharts() throws Exception {
         AdminFixtures f = new AdminFixtures(jdbc, approvals);
         long partner = f.partner("Глеб График");
@@ -142,7 +171,7 @@ class AdminBrowserTests {
                 "{\"status\":\"paid\",\"amount\":50000,\"currency\":\"RUB\"}");
 
         logIn("clerk", "clerk-pass");
-        for (String chart : List.of("funnel", "clients", "growth", "top")) {
+        for (String chart : List.of("funnel", "clients", "growth", "top", "payouts")) {
             var canvas = page.locator("[data-testid=chart-" + chart + "]");
             assertThat(canvas).hasAttribute("data-rendered", "true");
             Object drawn = canvas.evaluate("c => { const ch = Chart.getChart(c); return ch ? ch.data.datasets.length : 0; }");
