@@ -81,7 +81,14 @@ class DashboardPage implements AdminPage {
         opts.put("responsive", true);
         opts.put("maintainAspectRatio", false);
         opts.put("animation", false);
-        return Map.of("type", type, "data", Map.of("labels", labels, "datasets", datasets), "options", opts);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("labels", labels);
+        data.put("datasets", datasets);
+        Map<String, Object> config = new LinkedHashMap<>(); // a stable order: the page source reads the same every time
+        config.put("type", type);
+        config.put("data", data);
+        config.put("options", opts);
+        return config;
     }
 
     private static Map<String, Object> dataset(String label, List<?> data, String color, String axis) {
