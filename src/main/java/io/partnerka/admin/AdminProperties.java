@@ -1,0 +1,39 @@
+package io.partnerka.admin;
+
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The back office's users and API tokens ({@code partnerka.admin.*}).
+ *
+ * @param users     people who log in at /admin; password hashes are bcrypt ({@code {bcrypt}$2a$...} or bare {@code $2a$...})
+ * @param apiTokens clients of /api/v1; the token itself (from an environment variable) or its SHA-256 in hex
+ * @param language  the language the app's own texts (errors from the bot's services) are shown in
+ * @param login     throttling of login attempts
+ */
+@ConfigurationProperties("partnerka.admin")
+record AdminProperties(@DefaultValue List<User> users, @DefaultValue List<ApiToken> apiTokens,
+                       @DefaultValue("en") String language, @DefaultValue Login login) {
+
+    /**
+     * @param telegramId the person's Telegram user id when they are also a manager in the bot: their decisions in
+     *                   both places are then one identity in the audit log
+     */
+    public record User(String username, String passwordHash, @DefaultValue("MANAGER") Role role, Long telegramId, String name) {
+    }
+
+    public record ApiToken(String name, String token, String tokenSha256, @DefaultValue("MANAGER") Role role, Long telegramId) {
+    }
+
+    /**
+     * @param perUsername attempts for one username per {@code window}
+     * @param perAddress  attempts from one client address per {@code window}
+     */
+    public record Login(@DefaultValue("5") int perUsername, @DefaultValue("20") int perAddress,
+                 @DefaultValue("5m") Duration window) {
+    }
+
+    enum Role { ADMIN, MANAGER }
+}
