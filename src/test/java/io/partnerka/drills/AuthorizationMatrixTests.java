@@ -56,6 +56,8 @@ class AuthorizationMatrixTests {
     static final String WEBHOOK_SECRET = "matrix-webhook-secret";
     static final String CRM_SECRET = "matrix-crm-secret";
     static final String BITRIX_TOKEN = "matrix-bitrix-token";
+    /** API tokens of the test profile (application-test.yml) */
+    static final String API_MANAGER_TOKEN = "test-manager-token-0123456789", API_ADMIN_TOKEN = "test-admin-token-0123456789";
     static final long ANON = 7300, PARTNER = 7101, OTHER = 7102, MANAGER = 7001, APPLICANT = 7400;
     private static final AtomicLong updateIds = new AtomicLong(9_000_000);
     private static final HttpClient http = HttpClient.newHttpClient();
@@ -358,6 +360,23 @@ class AuthorizationMatrixTests {
                 new HttpRow("GET", "/sandbox/api/personas", Caller.ANONYMOUS, Set.of(404), b -> b, null),
                 new HttpRow("POST", "/sandbox/api/chats/" + MANAGER + "/messages", Caller.ANONYMOUS, Set.of(404),
                         b -> b.header("Content-Type", "application/json"), "{\"text\":\"/pending\"}"),
+                // the admin web app: pages behind a form login, the JSON API behind bearer tokens (test profile's tokens)
+                new HttpRow("GET", "/admin", Caller.ANONYMOUS, Set.of(302), b -> b, null),
+                new HttpRow("GET", "/admin/login", Caller.ANONYMOUS, Set.of(200), b -> b, null),
+                new HttpRow("POST", "/admin/approvals/" + 1 + "/approve", Caller.ANONYMOUS, Set.of(302, 403),
+                        b -> b.header("Content-Type", "application/x-www-form-urlencoded"), "reason=x"),
+                new HttpRow("GET", "/api/v1/approvals", Caller.ANONYMOUS, Set.of(401), b -> b, null),
+                new HttpRow("GET", "/api/v1/approvals", Caller.WRONG_CREDENTIALS, Set.of(401),
+                        b -> b.header("Authorization", "Bearer guess-guess-guess-guess"), null),
+                new HttpRow("GET", "/api/v1/approvals", Caller.OWNER, Set.of(200),
+                        b -> b.header("Authorization", "Bearer " + API_MANAGER_TOKEN), null),
+                new HttpRow("POST", "/api/v1/approvals/1/approve", Caller.ANONYMOUS, Set.of(401),
+                        b -> b.header("Content-Type", "application/json"), "{}"),
+                // a manager's token may not pause drip chains (ADMIN only)
+                new HttpRow("POST", "/api/v1/drip/chains/onboarding/pause", Caller.WRONG_CREDENTIALS, Set.of(403),
+                        b -> b.header("Authorization", "Bearer " + API_MANAGER_TOKEN), null),
+                new HttpRow("POST", "/api/v1/drip/chains/onboarding/pause", Caller.OWNER, Set.of(200, 204),
+                        b -> b.header("Authorization", "Bearer " + API_ADMIN_TOKEN), null),
                 new HttpRow("GET", "/actuator/health", Caller.ANONYMOUS, Set.of(200), b -> b, null),
                 new HttpRow("GET", "/actuator/prometheus", Caller.ANONYMOUS, Set.of(404), b -> b, null),
                 new HttpRow("GET", "/actuator/metrics", Caller.ANONYMOUS, Set.of(404), b -> b, null));
