@@ -25,7 +25,15 @@ final class AppProcess implements AutoCloseable {
     private final int port;
     private final Path log;
 
+    /** Whatever the driver started dies with it, even when a scenario failed half-way. */
+    private static final List<Process> STARTED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> STARTED.forEach(Process::destroyForcibly)));
+    }
+
     private AppProcess(String name, Process process, int port, Path log) {
+        STARTED.add(process);
         this.name = name;
         this.process = process;
         this.port = port;

@@ -83,6 +83,27 @@ final class BenchDatabase implements AutoCloseable {
         }
     }
 
+    /** The application's statements by total time, for target/bench-logs (what to look at when a figure is missed). */
+    void dumpStatements(String database, java.nio.file.Path file) {
+        StringBuilder out = new StringBuilder();
+        try (Connection c = admin(database); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
+                SELECT calls, round(total_exec_time::numeric, 1), round(mean_exec_time::numeric, 3), rows,
+                       regexp_replace(query, '\\s+', ' ', 'g')
+                FROM pg_stat_statements
+                WHERE userid = (SELECT oid FROM pg_roles WHERE rolname = 'app')
+                  AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+                ORDER BY total_exec_time DESC LIMIT 60""")) {
+            out.append("calls\ttotal_ms\tmean_ms\trows\tquery\n");
+            while (rs.next()) {
+                out.append(rs.getLong(1)).append('\t').append(rs.getString(2)).append('\t').append(rs.getString(3))
+                        .append('\t').append(rs.getLong(4)).append('\t').append(rs.getString(5)).append('\n');
+            }
+            Files.writeString(file, out);
+        } catch (SQLException | IOException e) {
+            System.err.println("cannot dump statements: " + e);
+        }
+    }
+
     void resetStatements(String database) throws SQLException {
         try (Connection c = admin(database); Statement s = c.createStatement()) {
             s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");

@@ -81,6 +81,7 @@ final class DripBenchmark {
             double deliverSeconds = (api.lastMessageNanos() - t0) / 1e9;
             double cpu = app.cpuSeconds() - cpu0, dbCpu = bench.db.cpuSeconds() - db0;
             long statements = bench.db.appStatements(database);
+            bench.db.dumpStatements(database, java.nio.file.Path.of("target", "bench-logs", scenario + "-statements.tsv"));
             bench.add(scenario, "partners due at once", n, "");
             bench.add(scenario, "claimed + queued into the outbox", n / claimSeconds, "msg/s", 5_000, true);
             bench.add(scenario, "received by the Bot API server (end to end)", delivered / deliverSeconds, "msg/s", 5_000, true);

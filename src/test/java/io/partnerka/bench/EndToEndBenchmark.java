@@ -156,6 +156,7 @@ final class EndToEndBenchmark {
         bench.add(scenario, "Bot API calls per update", (double) api.totalCalls() / updates, "");
         if (withDb) {
             long statements = bench.db.appStatements(database);
+            bench.db.dumpStatements(database, java.nio.file.Path.of("target", "bench-logs", scenario + "-statements.tsv"));
             long tx = bench.db.transactions(database) - tx0;
             bench.add(scenario, "DB statements per update", (double) statements / updates, "");
             bench.add(scenario, "DB transactions per update", (double) tx / updates, "");
