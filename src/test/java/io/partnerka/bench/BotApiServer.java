@@ -363,6 +363,7 @@ final class BotApiServer implements AutoCloseable {
         final double globalPerSecond;
         final double perChatPerSecond;
         final int perChatBurst;
+        static final double JITTER_SECONDS = 0.010;
         final LongAdder over = new LongAdder();
         private double tokens;
         private long last = System.nanoTime();
@@ -378,12 +379,13 @@ final class BotApiServer implements AutoCloseable {
         synchronized void check(long chat, long now) {
             tokens = Math.min(globalPerSecond, tokens + (now - last) / 1e9 * globalPerSecond);
             last = now;
-            boolean tooMany = tokens < 1;
+            // a message may arrive up to JITTER early: the sender's clock is not the server's, calls take varying time
+            boolean tooMany = tokens < 1 - JITTER_SECONDS * globalPerSecond;
             if (!tooMany) tokens -= 1;
             double[] c = chats.computeIfAbsent(chat, k -> new double[]{perChatBurst, now});
             c[0] = Math.min(perChatBurst, c[0] + (now - (long) c[1]) / 1e9 * perChatPerSecond);
             c[1] = now;
-            if (c[0] < 1) {
+            if (c[0] < 1 - JITTER_SECONDS * perChatPerSecond) {
                 tooMany = true;
             } else {
                 c[0] -= 1;
