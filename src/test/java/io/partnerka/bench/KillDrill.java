@@ -83,6 +83,8 @@ final class KillDrill {
             bench.add(scenario, "recipients", n, "");
             bench.add(scenario, "received when killed", killedAt, "");
             bench.add(scenario, "received while the app was dead", afterKill - killedAt, "");
+            // delivered to the server, but the process died before the outbox row said so: these are sent again
+            bench.add(scenario, "in flight at the kill (received, not recorded)", killedAt - sentAtKill, "");
             bench.addCheck(scenario, "partners who never got it", n - reached, "", "= 0", reached == n);
             bench.addCheck(scenario, "partners who got it twice", twice, "", "= 0", twice == 0);
             bench.add(scenario, "extra messages", extra, "");
