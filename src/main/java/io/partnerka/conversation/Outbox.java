@@ -23,12 +23,14 @@ import tools.jackson.databind.json.JsonMapper;
 public class Outbox {
 
     private static final Duration LEASE = Duration.ofSeconds(60);
+    private static final Duration LEASE_CHECK_EVERY = Duration.ofSeconds(5);
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
     private volatile boolean signalled;
+    private volatile long nextLeaseCheck = System.nanoTime();
 
     Outbox(JdbcClient jdbc) {
         this.jdbc = jdbc;
@@ -58,19 +60,30 @@ public class Outbox {
      */
     @Transactional
     public List<OutboundMessage> claimDue(int max) {
+        long now = System.nanoTime();
+        if (now - nextLeaseCheck >= 0) {
+            nextLeaseCheck = now + LEASE_CHECK_EVERY.toNanos();
+            // a crashed or stopped sender's claims: due again (their chats' later messages wait behind them)
+            jdbc.sql("UPDATE outbox SET status = 'PENDING', lease_until = NULL WHERE status = 'SENDING' AND lease_until < now()")
+                    .update();
+        }
+        // Pending rows in the order of the outbox_due index, so a claim reads a few index entries whatever the size
+        // of the table (the benchmark measured 19 ms a claim at 14,000 rows when it sorted every row by id). The
+        // claim is a materialized CTE joined by id: with "WHERE id IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)"
+        // the subquery may run again and the UPDATE take more than n rows.
         return jdbc.sql("""
-                        UPDATE outbox o SET status = 'SENDING', lease_until = now() + make_interval(secs => ?),
-                               attempts = o.attempts + 1
-                        WHERE o.id IN (
+                        WITH due AS MATERIALIZED (
                             SELECT c.id FROM outbox c
-                            WHERE (c.status = 'PENDING' AND c.not_before <= now()
-                                   OR c.status = 'SENDING' AND c.lease_until < now())
+                            WHERE c.status = 'PENDING' AND c.not_before <= now()
                               AND NOT EXISTS (SELECT 1 FROM outbox e
                                               WHERE e.chat_id = c.chat_id AND e.id < c.id
                                                 AND e.status IN ('PENDING', 'SENDING'))
-                            ORDER BY c.id LIMIT ? FOR UPDATE SKIP LOCKED)
+                            ORDER BY c.not_before, c.id LIMIT ? FOR UPDATE SKIP LOCKED)
+                        UPDATE outbox o SET status = 'SENDING', lease_until = now() + make_interval(secs => ?),
+                               attempts = o.attempts + 1
+                        FROM due WHERE o.id = due.id
                         RETURNING o.id, o.chat_id, o.payload, o.attempts""")
-                .params(LEASE.toSeconds(), max)
+                .params(max, LEASE.toSeconds())
                 .query((rs, n) -> new OutboundMessage(rs.getLong(1), rs.getLong(2),
                         json.readValue(rs.getString(3), Reply.class), rs.getInt(4)))
                 .list()

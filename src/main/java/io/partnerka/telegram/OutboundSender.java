@@ -116,7 +116,8 @@ class OutboundSender implements SmartLifecycle {
                     backoff = Math.min(backoff * 2, 5_000);
                     continue;
                 }
-                slots.release(free - batch.size());
+                // never more than asked for; were it so, releasing a negative count would throw and lose the slots
+                if (batch.size() < free) slots.release(free - batch.size());
                 for (OutboundMessage message : batch) {
                     pool.execute(() -> {
                         try {

@@ -1,0 +1,201 @@
+package io.partnerka.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongFunction;
+
+/**
+ * Issue 8: {@code partners} (10,000) partners each walk the submit-a-client flow while {@code managers} managers move
+ * every {@code paid-every}-th new deal to paid, against the application as a JVM of its own. Runs:
+ * <ul>
+ *   <li>long polling, everyone at once (saturation): the throughput, compared with the echo ceiling;</li>
+ *   <li>long polling and webhook, partners starting at {@code rate} a second (an open load of about six times that
+ *       in updates a second): latency from an update being offered to the first reply;</li>
+ *   <li>the echo bot (same server, TelegramBots long polling and OkHttpTelegramClient, one sendMessage per
+ *       update), everyone at once: the ceiling.</li>
+ * </ul>
+ */
+final class EndToEndBenchmark {
+
+    private static final long FIRST_PARTNER = 1_000_000;
+    private static final long FIRST_MANAGER = 900_001;
+    /** Partners from FIRST_PARTNER + WARM_UP_OFFSET - warm-up on warm the application up. */
+    private static final int WARM_UP_OFFSET = 100_000;
+    private final Bench bench;
+
+    EndToEndBenchmark(Bench bench) {
+        this.bench = bench;
+    }
+
+    private enum Mode { POLLING, WEBHOOK, ECHO }
+
+    private record Outcome(double updatesPerSecond, int updates, double seconds, boolean complete) {
+    }
+
+    void run() throws Exception {
+        int partners = bench.intOption("partners", 10_000);
+        int pacedPartners = bench.intOption("paced-partners", 3_000);
+        double rate = bench.doubleOption("rate", 150);
+        List<String> runs = List.of(bench.option("e2e-runs", "echo,polling-all,polling-paced,webhook-paced").split(","));
+        Outcome echo = null, saturated = null;
+        for (String r : runs) {
+            switch (r.strip()) {
+                case "echo" -> echo = run("e2e-echo", Mode.ECHO, partners, 0);
+                case "polling-all" -> saturated = run("e2e-polling-all", Mode.POLLING, partners, 0);
+                case "polling-paced" -> run("e2e-polling", Mode.POLLING, pacedPartners, rate);
+                case "webhook-paced" -> run("e2e-webhook", Mode.WEBHOOK, pacedPartners, rate);
+                case "webhook-all" -> run("e2e-webhook-all", Mode.WEBHOOK, partners, 0);
+                default -> throw new IllegalArgumentException("unknown e2e run " + r);
+            }
+        }
+        if (echo != null && saturated != null) {
+            bench.add("e2e", "bot throughput / echo ceiling", 100 * saturated.updatesPerSecond() / echo.updatesPerSecond(),
+                    "%", 50, true);
+        }
+    }
+
+    private Outcome run(String scenario, Mode mode, int partners, double partnersPerSecond) throws Exception {
+        int managers = mode == Mode.ECHO ? 0 : bench.intOption("managers", 10);
+        int paidEvery = bench.intOption("paid-every", 10);
+        long[] managerIds = new long[managers];
+        for (int i = 0; i < managers; i++) managerIds[i] = FIRST_MANAGER + i;
+        String database = "bench_" + scenario.replace('-', '_');
+        try (BotApiServer api = BotApiServer.start(bench.intOption("server-threads", 16))) {
+            AppProcess app;
+            if (mode == Mode.ECHO) {
+                app = AppProcess.driverClass(scenario, EchoBot.class, List.of(api.url(), String.valueOf(bench.intOption("echo-threads", 8))));
+                app.awaitLog("ECHO READY", Duration.ofMinutes(1));
+            } else {
+                String url = bench.db.create(database);
+                int port = AppProcess.freePort();
+                List<String> props = new ArrayList<>(Bench.appProperties(url, api));
+                props.add("--partnerka.manager-ids=" + String.join(",", java.util.Arrays.stream(managerIds).mapToObj(String::valueOf).toList()));
+                props.add("--partnerka.drip.dispatch.every=1h");
+                props.add("--partnerka.drip.scan-every=1h");
+                props.add("--partnerka.drip.broadcast.every=1h");
+                if (mode == Mode.WEBHOOK) {
+                    props.add("--partnerka.telegram.webhook-url=http://127.0.0.1:" + port + "/telegram/webhook");
+                    props.add("--partnerka.telegram.webhook-secret=" + BotApiServer.WEBHOOK_SECRET);
+                }
+                List<String> jvm = new ArrayList<>();
+                if (bench.options.containsKey("jfr")) {
+                    jvm.add("-XX:StartFlightRecording=filename=target/bench-logs/" + scenario + ".jfr,settings=profile");
+                }
+                app = AppProcess.application(scenario, port, props, jvm);
+                app.awaitReady(Duration.ofMinutes(3));
+                bench.insertPartners(database, FIRST_PARTNER, partners, managerIds);
+                int warmUp = bench.intOption("warm-up", 300);
+                if (warmUp > 0) bench.insertPartners(database, FIRST_PARTNER + WARM_UP_OFFSET - warmUp, warmUp, managerIds);
+                bench.db.execute(database, "ANALYZE");
+                if (mode == Mode.WEBHOOK) api.webhook(app.baseUrl() + "/telegram/webhook", bench.intOption("webhook-connections", 40));
+            }
+            try (app) {
+                Thread.sleep(1000); // start-up calls (getMe, setMyCommands, deleteWebhook/setWebhook) pass
+                int warmUp = bench.intOption("warm-up", 300);
+                if (warmUp > 0 && warmUp <= WARM_UP_OFFSET - partners) {
+                    // the JIT compiles the hot paths first; the managers pay nothing meanwhile (no flow left open)
+                    warmUp(mode, api, app, warmUp);
+                    api.resetCounters();
+                }
+                return load(scenario, mode, api, app, database, partners, partnersPerSecond, managerIds, paidEvery);
+            }
+        }
+    }
+
+    /** Partners after the measured ones walk the journey, all at once; not measured. */
+    private void warmUp(Mode mode, BotApiServer api, AppProcess app, int n) throws InterruptedException {
+        Journeys journeys = new Journeys(api, Integer.MAX_VALUE);
+        api.listener(journeys);
+        Bench.log("warming up with " + n + " journeys");
+        for (int i = 0; i < n; i++) {
+            long id = FIRST_PARTNER + WARM_UP_OFFSET - n + i;
+            journeys.start(id, mode == Mode.ECHO ? Journeys.echo(id) : Journeys.submitClient(id));
+        }
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (journeys.journeysDone.get() < n && System.nanoTime() < deadline && app.alive()) Thread.sleep(50);
+        Thread.sleep(500); // the last replies (menus, managers' cards) go out
+    }
+
+    private Outcome load(String scenario, Mode mode, BotApiServer api, AppProcess app, String database, int partners,
+                         double partnersPerSecond, long[] managerIds, int paidEvery) throws Exception {
+        Journeys journeys = new Journeys(api, paidEvery);
+        for (long m : managerIds) journeys.addManager(m);
+        api.listener(journeys);
+        boolean withDb = mode != Mode.ECHO;
+        if (withDb) bench.db.resetStatements(database);
+        long tx0 = withDb ? bench.db.transactions(database) : 0;
+        double cpu0 = app.cpuSeconds(), db0 = withDb ? bench.db.cpuSeconds() : 0;
+        double self0 = Procs.cpuSeconds(ProcessHandle.current().pid());
+        LongFunction<List<Journeys.Step>> journey = mode == Mode.ECHO ? Journeys::echo : Journeys::submitClient;
+        Bench.log(scenario + ": " + partners + " partners" + (partnersPerSecond > 0 ? ", " + partnersPerSecond + " starting a second" : " at once"));
+        long start = System.nanoTime();
+        for (int i = 0; i < partners; i++) {
+            if (partnersPerSecond > 0) {
+                long due = start + (long) (i * 1e9 / partnersPerSecond);
+                long wait = due - System.nanoTime();
+                if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+            journeys.start(FIRST_PARTNER + i, journey.apply(i));
+        }
+        long deadline = System.nanoTime() + Duration.ofMinutes(bench.intOption("e2e-timeout-minutes", 4)).toNanos();
+        long lastLog = System.nanoTime();
+        boolean complete = false;
+        while (System.nanoTime() < deadline) {
+            if (!app.alive()) throw new IllegalStateException(scenario + ": the process died; see " + app.log());
+            if (journeys.journeysDone.get() == partners && journeys.paysDone.get() == journeys.paysQueued.get()) {
+                complete = true;
+                break;
+            }
+            if (System.nanoTime() - lastLog > 5e9) {
+                Bench.log(scenario + ": " + journeys.journeysDone.get() + " journeys done, " + journeys.paysDone.get() + "/"
+                        + journeys.paysQueued.get() + " payments, " + journeys.updatesSent.get() + " updates");
+                lastLog = System.nanoTime();
+            }
+            Thread.sleep(50);
+        }
+        long end = complete ? journeys.lastDoneNanos.get() : System.nanoTime();
+        double seconds = (end - journeys.firstUpdateNanos.get()) / 1e9;
+        int updates = journeys.updatesSent.get();
+        double ups = updates / seconds;
+        double cpu = app.cpuSeconds() - cpu0;
+        double dbCpu = withDb ? bench.db.cpuSeconds() - db0 : Double.NaN;
+        double self = Procs.cpuSeconds(ProcessHandle.current().pid()) - self0;
+        Journeys.Latencies lat = journeys.latencies();
+
+        bench.addCheck(scenario, "journeys completed", journeys.journeysDone.get(), "", "= " + partners, complete);
+        if (mode != Mode.ECHO) bench.add(scenario, "deals moved to paid by managers", journeys.paysDone.get(), "");
+        bench.add(scenario, "updates", updates, "");
+        if (mode == Mode.ECHO || partnersPerSecond > 0) {
+            bench.add(scenario, "updates/s", ups, "upd/s");
+        } else {
+            bench.add(scenario, "updates/s", ups, "upd/s", 1_000, true);
+        }
+        bench.add(scenario, "latency p50", lat.percentileMs(50), "ms");
+        bench.add(scenario, "latency p95", lat.percentileMs(95), "ms");
+        if (mode != Mode.ECHO && partnersPerSecond > 0) {
+            bench.add(scenario, "latency p99", lat.percentileMs(99), "ms", 50, false);
+        } else {
+            bench.add(scenario, "latency p99", lat.percentileMs(99), "ms");
+        }
+        bench.add(scenario, "Bot API calls per update", (double) api.totalCalls() / updates, "");
+        if (withDb) {
+            long statements = bench.db.appStatements(database);
+            bench.db.dumpStatements(database, java.nio.file.Path.of("target", "bench-logs", scenario + "-statements.tsv"));
+            long tx = bench.db.transactions(database) - tx0;
+            bench.add(scenario, "DB statements per update", (double) statements / updates, "");
+            bench.add(scenario, "DB transactions per update", (double) tx / updates, "");
+            bench.add(scenario, "PostgreSQL CPU (of one core)", 100 * dbCpu / seconds, "%");
+        }
+        bench.add(scenario, (mode == Mode.ECHO ? "echo" : "app") + " CPU (of one core)", 100 * cpu / seconds, "%");
+        bench.add(scenario, "driver + Bot API server CPU (of one core)", 100 * self / seconds, "%");
+        if (mode == Mode.ECHO) {
+            bench.add(scenario, "echo peak RSS", app.peakRssMiB(), "MiB");
+        } else {
+            bench.add(scenario, "app peak RSS", app.peakRssMiB(), "MiB", 512, false);
+        }
+        Bench.log(String.format(java.util.Locale.ROOT, "%s: %d updates in %.1f s = %.0f/s, p50 %.1f ms, p99 %.1f ms",
+                scenario, updates, seconds, ups, lat.percentileMs(50), lat.percentileMs(99)));
+        return new Outcome(ups, updates, seconds, complete);
+    }
+}
