@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
  * The drip module's read-only, set-based view of other modules' tables ({@code chat}, {@code partner},
  * {@code outbox}), kept in this one class. The public services answer one person at a time; a dispatcher that
  * handles thousands of rows a second, a broadcast to a segment and the scans need one query per batch instead.
- * Candidates for public bulk APIs in those modules (see docs/drip.md).
+ * Candidates for public bulk APIs in those modules (see the README, "Drip chains").
  */
 @Component
 class ProgramData {

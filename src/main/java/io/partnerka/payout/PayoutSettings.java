@@ -5,7 +5,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * Payout rules and the paying company's details printed on invoices (configuration, see docs/payouts.md):
+ * Payout rules and the paying company's details printed on invoices (configuration, see the README, "Getting paid"):
  * {@code partnerka.payout.minimum} (in the payout's currency) and {@code partnerka.company.*}.
  */
 @Component
