@@ -232,7 +232,10 @@ public class Payouts {
         PayoutView before = find(id).orElseThrow(() -> new UserError("payout.not-found"));
         if (jdbc.sql("UPDATE payout SET status = 'PAID', paid_at = now(), payment_reference = ? WHERE id = ? AND status = 'APPROVED'")
                 .params(reference, id).update() == 0) {
-            throw new UserError(switch (before.status()) {
+            // the status now, not the one read before: a manager who lost a race with another (on another instance)
+            // read APPROVED, waited for the winner's row lock and must hear "already paid", not "not approved yet"
+            String now = find(id).map(PayoutView::status).orElse(before.status());
+            throw new UserError(switch (now) {
                 case "PAID" -> "payout.already-paid";
                 case "REJECTED" -> "payout.already-rejected";
                 default -> "payout.not-approved-yet";

@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.partnerka.PartnerkaApplication;
 import io.partnerka.approval.Approvals;
+import io.partnerka.approval.Decider;
 import io.partnerka.conversation.EngineRegistry;
+import io.partnerka.conversation.UserError;
 import io.partnerka.deal.DealChange;
 import io.partnerka.deal.Deals;
+import io.partnerka.payout.PayoutRequest;
+import io.partnerka.payout.PayoutView;
+import io.partnerka.payout.Payouts;
 import io.partnerka.telegram.FakeBotApi;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.math.BigDecimal;
@@ -45,9 +50,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * Drill "two instances behind one address": two application instances in webhook mode on one PostgreSQL, a load
  * balancer (this test) spreading Telegram's posts over them — and, as Telegram does after a timeout, posting some
  * updates to both. Two managers approve the same application at the same moment on different instances, a deal is
- * paid twice at once through both instances (CRM events and managers), a broadcast is confirmed on both at once.
- * Exactly one of each happens: one approval, one commission, one broadcast message per partner, one reply per update.
- * (Payouts are a follow-up: the payout module is being built on another branch.)
+ * paid twice at once through both instances (CRM events and managers), a broadcast is confirmed on both at once, a
+ * payout's confirm button is pressed on both, two confirm screens together overdraw, two managers approve and mark
+ * the payout paid on both. Exactly one of each happens: one approval, one commission, one broadcast message per
+ * partner, one payout request per button, one PAID and one settle per payout, one reply per update.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TwoInstancesDrillTests {
@@ -272,6 +278,196 @@ class TwoInstancesDrillTests {
         assertThat(api.answered("sendMessage").stream().filter(c -> text.equals(c.text())).count()).isEqualTo(total);
     }
 
+    @Test
+    @Order(5)
+    void aPayoutRequestedApprovedAndPaidTwiceAtOnceThroughBothInstances_paidOnce() throws Exception {
+        long user = 35_000;
+        for (long manager : List.of(M1, M2)) chat(manager);
+        long partnerId = partner(user, "APPROVED");
+        jdbc.sql("""
+                        INSERT INTO requisites (partner_id, version, method, account_cipher, account_masked, account_fingerprint,
+                                                legal_name, currency, status, decided_at)
+                        VALUES (?, 1, 'card', 'sealed', '•••• 1111', 'fingerprint', ?, 'RUB', 'APPROVED', now())""")
+                .params(partnerId, "Partner " + user).update();
+        for (int i = 0; i < 2; i++) {
+            long deal = jdbc.sql("""
+                            INSERT INTO deal (partner_id, client_name, client_phone, product, status)
+                            VALUES (?, ?, ?, 'accounting', 'contract') RETURNING id""")
+                    .params(partnerId, "Payout client " + i, "+7999100" + String.format("%04d", i)).query(Long.class).single();
+            a.getBean(Deals.class).change(deal, DealChange.external("crm", "paid", new BigDecimal("100000.00"), "RUB", null, false));
+        }
+        BigDecimal earned = available(partnerId);
+        assertThat(earned).as("two paid clients' commission").isGreaterThan(new BigDecimal("12000"));
+
+        // 1. the same confirm button (one request key) pressed at the same moment through both instances: two taps
+        // as two updates, one on each, and a third update Telegram posts to both
+        for (int i = 0; i < 3; i++) {
+            String data = EngineRegistry.sign(a, user, "po:ok:1000.00:RUB:drill-same-" + i);
+            String u1 = FakeBotApi.callbackUpdate(updateIds.incrementAndGet(), user, data, 1).toString();
+            String u2 = FakeBotApi.callbackUpdate(updateIds.incrementAndGet(), user, data, 1).toString();
+            String u3 = FakeBotApi.callbackUpdate(updateIds.incrementAndGet(), user, data, 1).toString();
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Integer>> posts = new ArrayList<>();
+            posts.add(pool.submit(() -> { go.await(); return postUpdate(a, u1); }));
+            posts.add(pool.submit(() -> { go.await(); return postUpdate(b, u2); }));
+            posts.add(pool.submit(() -> { go.await(); return postUpdate(a, u3); }));
+            posts.add(pool.submit(() -> { go.await(); return postUpdate(b, u3); }));
+            go.countDown();
+            for (Future<Integer> p : posts) assertThat(p.get()).isEqualTo(200);
+        }
+        settled(user);
+        for (int i = 0; i < 3; i++) {
+            assertThat(count("SELECT count(*) FROM payout WHERE request_key = ?", partnerId + ":drill-same-" + i))
+                    .as("one request per key").isOne();
+        }
+        assertThat(count("SELECT count(*) FROM outbox WHERE chat_id = ? AND payload->>'text' LIKE '✅ Payout request #%'", user))
+                .as("the partner is told once per request").isEqualTo(3);
+        assertThat(count("SELECT count(*) FROM outbox WHERE chat_id = ? AND payload->>'type' = 'text' AND payload->>'text' LIKE 'This payout was already requested%'", user))
+                .as("the repeated taps are told nothing new was created (and their buttons answered so)").isEqualTo(6);
+
+        // the same key straight into Payouts on both instances at once, with no per-chat queue in front of it
+        int directSame = 0;
+        for (int i = 0; i < 3; i++) {
+            String key = "drill-direct-" + i;
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Object>> calls = new ArrayList<>();
+            for (ConfigurableApplicationContext ctx : List.of(a, b, a, b)) calls.add(pool.submit(requestsPayout(ctx, user, "1000.00", key, go)));
+            go.countDown();
+            List<PayoutRequest> made = new ArrayList<>();
+            for (Future<Object> c : calls) made.add((PayoutRequest) c.get());
+            assertThat(made).extracting(r -> r.payout().id()).containsOnly(made.get(0).payout().id());
+            assertThat(made).filteredOn(PayoutRequest::fresh).hasSize(1);
+            directSame++;
+        }
+
+        // 2. two confirm screens (two keys) pressed at once on the two instances, together for more than is available
+        int refusedByWebhook = 0;
+        for (int i = 0; i < 2; i++) {
+            String amount = moreThanHalf(available(partnerId));
+            String x = FakeBotApi.callbackUpdate(updateIds.incrementAndGet(), user,
+                    EngineRegistry.sign(a, user, "po:ok:" + amount + ":RUB:drill-two-a" + i), 1).toString();
+            String y = FakeBotApi.callbackUpdate(updateIds.incrementAndGet(), user,
+                    EngineRegistry.sign(b, user, "po:ok:" + amount + ":RUB:drill-two-b" + i), 1).toString();
+            CountDownLatch go = new CountDownLatch(1);
+            Future<Integer> one = pool.submit(() -> { go.await(); return postUpdate(a, x); });
+            Future<Integer> two = pool.submit(() -> { go.await(); return postUpdate(b, y); });
+            go.countDown();
+            assertThat(one.get()).isEqualTo(200);
+            assertThat(two.get()).isEqualTo(200);
+            settled(user);
+            assertThat(count("SELECT count(*) FROM payout WHERE request_key IN (?, ?)", partnerId + ":drill-two-a" + i,
+                    partnerId + ":drill-two-b" + i)).as("one of two requests for %s each", amount).isOne();
+            refusedByWebhook++;
+        }
+        assertThat(count("SELECT count(*) FROM outbox WHERE chat_id = ? AND payload->>'text' LIKE 'That is more than is available%'", user))
+                .as("the other one is refused").isEqualTo(refusedByWebhook);
+        for (int i = 0; i < 2; i++) {
+            String amount = moreThanHalf(available(partnerId));
+            CountDownLatch go = new CountDownLatch(1);
+            Future<Object> one = pool.submit(requestsPayout(a, user, amount, "drill-two-direct-a" + i, go));
+            Future<Object> two = pool.submit(requestsPayout(b, user, amount, "drill-two-direct-b" + i, go));
+            go.countDown();
+            List<Object> outcomes = List.of(one.get(), two.get());
+            assertThat(outcomes).filteredOn(o -> o instanceof PayoutRequest r && r.fresh()).hasSize(1);
+            assertThat(outcomes).filteredOn(o -> o instanceof UserError e && e.key().equals("payout.above-available")).hasSize(1);
+        }
+        settled(user);
+        List<Long> payouts = jdbc.sql("SELECT id FROM payout WHERE partner_id = ? ORDER BY id").param(partnerId).query(Long.class).list();
+        assertThat(payouts).hasSize(3 + directSame + 2 + 2);
+        assertBalanceSound(partnerId, earned);
+        assertThat(count("SELECT count(*) FROM outbox WHERE chat_id = ? AND payload->>'type' = 'document' AND payload->>'caption' LIKE 'Invoice #% for your payout request'", user))
+                .as("one invoice to the partner per request").isEqualTo(payouts.size());
+
+        // 3. two managers press Approve on the payout's item at the same moment on the two instances (M1 double-taps,
+        // Telegram posts that one to both); then both open "Mark paid" and send a reference at the same moment
+        long first = payouts.get(0);
+        long item = approvalItem(first);
+        String approve1 = FakeBotApi.callbackUpdate(updateIds.incrementAndGet(), M1, EngineRegistry.sign(a, M1, "ap:" + item + ":ok"), 1).toString();
+        String approve2 = FakeBotApi.callbackUpdate(updateIds.incrementAndGet(), M2, EngineRegistry.sign(a, M2, "ap:" + item + ":ok"), 1).toString();
+        String approve3 = FakeBotApi.callbackUpdate(updateIds.incrementAndGet(), M1, EngineRegistry.sign(a, M1, "ap:" + item + ":ok"), 1).toString();
+        atOnce(List.of(a, b, a, b), List.of(approve1, approve2, approve3, approve3));
+        settled(user);
+        String paid1 = FakeBotApi.callbackUpdate(updateIds.incrementAndGet(), M1, EngineRegistry.sign(a, M1, "po:paid:" + first), 1).toString();
+        String paid2 = FakeBotApi.callbackUpdate(updateIds.incrementAndGet(), M2, EngineRegistry.sign(b, M2, "po:paid:" + first), 1).toString();
+        atOnce(List.of(a, b), List.of(paid1, paid2));
+        settled(user);
+        assertThat(count("SELECT count(*) FROM outbox WHERE chat_id IN (?, ?) AND payload->>'text' LIKE 'The payment reference%'", M1, M2))
+                .as("both managers are in the mark-paid form").isEqualTo(2);
+        long referencesAsked = count("SELECT max(id) FROM outbox");
+        String ref1 = FakeBotApi.textUpdate(updateIds.incrementAndGet(), M1, "REF-A-" + first).toString();
+        String ref2 = FakeBotApi.textUpdate(updateIds.incrementAndGet(), M2, "REF-B-" + first).toString();
+        atOnce(List.of(a, b, b), List.of(ref1, ref2, ref1));
+        settled(user);
+        String reference = jdbc.sql("SELECT payment_reference FROM payout WHERE id = ?").param(first).query(String.class).single();
+        assertThat(reference).isIn("REF-A-" + first, "REF-B-" + first);
+        long winner = reference.startsWith("REF-A") ? M1 : M2;
+        long loser = winner == M1 ? M2 : M1;
+        assertThat(count("SELECT count(*) FROM outbox WHERE chat_id = ? AND payload->>'text' LIKE '✅ Payout #" + first + " %marked paid%'", winner)).isOne();
+        assertThat(jdbc.sql("SELECT payload->>'text' FROM outbox WHERE chat_id = ? AND payload->>'type' = 'text' AND id > ? ORDER BY id")
+                .params(loser, referencesAsked).query(String.class).list())
+                .as("the other manager is told it is already paid").containsExactly("This payout is already marked paid.");
+
+        // the other requests: Approvals.approve and Payouts.markPaid called on both instances at once
+        for (long payout : payouts.subList(1, payouts.size())) {
+            long approvalItem = approvalItem(payout);
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Object>> calls = new ArrayList<>();
+            calls.add(pool.submit(approves(a, approvalItem, M1, go)));
+            calls.add(pool.submit(approves(b, approvalItem, M2, go)));
+            go.countDown();
+            List<Object> outcomes = new ArrayList<>();
+            for (Future<Object> c : calls) outcomes.add(c.get());
+            assertThat(outcomes).filteredOn(o -> o instanceof UserError e && e.key().equals("approval.already-decided")).hasSize(1);
+            CountDownLatch pay = new CountDownLatch(1);
+            calls = List.of(pool.submit(marksPaid(a, payout, M1, pay)), pool.submit(marksPaid(b, payout, M2, pay)));
+            pay.countDown();
+            outcomes = new ArrayList<>();
+            for (Future<Object> c : calls) outcomes.add(c.get());
+            assertThat(outcomes).filteredOn(o -> o instanceof PayoutView v && v.status().equals("PAID")).hasSize(1);
+            assertThat(outcomes).filteredOn(o -> o instanceof UserError e).singleElement()
+                    .satisfies(o -> assertThat(((UserError) o).key()).as("the loser is told why").isEqualTo("payout.already-paid"));
+        }
+        settled(user);
+
+        for (long payout : payouts) {
+            assertThat(jdbc.sql("SELECT status FROM payout WHERE id = ?").param(payout).query(String.class).single()).isEqualTo("PAID");
+            assertThat(count("SELECT count(*) FROM approval_item WHERE kind = 'payout' AND subject_id = ? AND status = 'APPROVED'", payout)).isOne();
+            assertThat(count("SELECT count(*) FROM audit_log WHERE action = 'approval.approved' AND subject = ?", "payout#" + payout))
+                    .as("one approval of payout %d", payout).isOne();
+            assertThat(count("SELECT count(*) FROM audit_log WHERE action = 'payout.paid' AND subject = ?", "payout#" + payout)).isOne();
+            for (String type : List.of("PAYOUT_HOLD", "PAYOUT_SETTLE", "PAYOUT")) {
+                assertThat(count("SELECT count(*) FROM ledger_entry WHERE payout_id = ? AND type = ?", payout, type))
+                        .as("one %s of payout %d", type, payout).isOne();
+            }
+            long number = jdbc.sql("SELECT invoice_number FROM payout WHERE id = ?").param(payout).query(Long.class).single();
+            assertThat(count("SELECT count(*) FROM outbox WHERE chat_id = ? AND payload->>'text' LIKE ?", user, "👍 Payout #" + number + " for %"))
+                    .as("the partner is told once that payout %d is approved", payout).isOne();
+            assertThat(count("SELECT count(*) FROM outbox WHERE chat_id = ? AND payload->>'text' LIKE ?", user, "💸 Payout #" + number + " for %"))
+                    .as("the partner is told once that payout %d is paid", payout).isOne();
+            assertThat(count("SELECT count(*) FROM outbox WHERE chat_id IN (?, ?) AND payload->>'text' LIKE ?", M1, M2,
+                    "When the money has gone out, press the button (payout #" + payout + ")%")).as("one Mark paid button").isOne();
+        }
+        assertThat(count("SELECT count(*) FROM outbox WHERE chat_id = ? AND payload->>'text' LIKE 'Something went wrong%'", user)).isZero();
+        assertBalanceSound(partnerId, earned);
+        BigDecimal paidOut = jdbc.sql("SELECT -sum(amount) FROM ledger_entry WHERE partner_id = ? AND type = 'PAYOUT'")
+                .param(partnerId).query(BigDecimal.class).single();
+        assertThat(paidOut).isEqualByComparingTo(jdbc.sql("SELECT sum(amount) FROM payout WHERE partner_id = ?").param(partnerId)
+                .query(BigDecimal.class).single());
+        assertThat(available(partnerId)).isEqualByComparingTo(earned.subtract(paidOut));
+
+        // what Telegram received: one invoice per request, one "approved" and one "paid" message per payout
+        List<FakeBotApi.Call> toPartner = api.answered("sendMessage").stream().filter(c -> c.chatId() == user).toList();
+        assertThat(api.answered("sendDocument").stream().filter(c -> c.chatId() == user)).hasSize(payouts.size());
+        assertThat(toPartner.stream().filter(c -> c.text().startsWith("💸 Payout #")).map(FakeBotApi.Call::text))
+                .hasSize(payouts.size()).doesNotHaveDuplicates();
+        assertThat(toPartner.stream().filter(c -> c.text().startsWith("👍 Payout #")).map(FakeBotApi.Call::text))
+                .hasSize(payouts.size()).doesNotHaveDuplicates();
+        assertThat(toPartner.stream().filter(c -> c.text().startsWith("✅ Payout request #")).map(FakeBotApi.Call::text))
+                .hasSize(3 + 2).doesNotHaveDuplicates();
+        log.info("Two instances: {} payouts of partner {}, each requested, approved and paid once; {} of {} available paid out",
+                payouts.size(), partnerId, paidOut, earned);
+    }
+
     // ---- helpers -------------------------------------------------------------------------------------------------
 
     private static Callable<Object> managerPays(ConfigurableApplicationContext ctx, long deal, long manager, CountDownLatch go) {
@@ -284,6 +480,92 @@ class TwoInstancesDrillTests {
                 return refused; // the loser is told the deal changed meanwhile, or nothing changes
             }
         };
+    }
+
+    private static Callable<Object> requestsPayout(ConfigurableApplicationContext ctx, long user, String amount, String key,
+                                                  CountDownLatch go) {
+        return () -> {
+            go.await();
+            try {
+                return ctx.getBean(Payouts.class).request(user, new BigDecimal(amount), "RUB", key);
+            } catch (UserError refused) {
+                return refused;
+            }
+        };
+    }
+
+    private static Callable<Object> approves(ConfigurableApplicationContext ctx, long item, long manager, CountDownLatch go) {
+        return () -> {
+            go.await();
+            try {
+                ctx.getBean(Approvals.class).approve(item, Decider.telegram(manager, "Manager " + manager));
+                return "approved";
+            } catch (UserError refused) {
+                return refused;
+            }
+        };
+    }
+
+    private static Callable<Object> marksPaid(ConfigurableApplicationContext ctx, long payout, long manager, CountDownLatch go) {
+        return () -> {
+            go.await();
+            try {
+                return ctx.getBean(Payouts.class).markPaid(payout, Decider.telegram(manager, "Manager " + manager), "PP-" + manager);
+            } catch (UserError refused) {
+                return refused;
+            }
+        };
+    }
+
+    /** Posts each update to its instance, all at the same moment. */
+    private static void atOnce(List<ConfigurableApplicationContext> to, List<String> updates) throws Exception {
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Integer>> posts = new ArrayList<>();
+        for (int i = 0; i < updates.size(); i++) {
+            ConfigurableApplicationContext ctx = to.get(i);
+            String update = updates.get(i);
+            posts.add(pool.submit(() -> { go.await(); return postUpdate(ctx, update); }));
+        }
+        go.countDown();
+        for (Future<Integer> p : posts) assertThat(p.get()).isEqualTo(200);
+    }
+
+    /** Every update handled and everything to the partner and the managers sent. */
+    private static void settled(long user) throws InterruptedException {
+        await(() -> count("SELECT count(*) FROM telegram_inbox WHERE processed_at IS NULL") == 0
+                        && count("SELECT count(*) FROM outbox WHERE chat_id IN (?, ?, ?) AND status IN ('PENDING', 'SENDING')", user, M1, M2) == 0,
+                Duration.ofSeconds(30), "every update handled and every message sent");
+    }
+
+    private static BigDecimal available(long partnerId) {
+        return jdbc.sql("SELECT coalesce(sum(amount), 0) FROM ledger_entry WHERE partner_id = ? AND currency = 'RUB'")
+                .param(partnerId).query(BigDecimal.class).single();
+    }
+
+    /** An amount two requests of which exceed what is available, while one fits (and is above the minimum). */
+    private static String moreThanHalf(BigDecimal available) {
+        assertThat(available).as("enough left for another round").isGreaterThanOrEqualTo(new BigDecimal("1000"));
+        return available.add(new BigDecimal("1000")).divide(new BigDecimal("2"), 2, java.math.RoundingMode.DOWN).toPlainString();
+    }
+
+    private static long approvalItem(long payout) {
+        return jdbc.sql("SELECT id FROM approval_item WHERE kind = 'payout' AND subject_id = ?").param(payout).query(Long.class).single();
+    }
+
+    /** The balance never went below zero, and what is held is exactly what was requested, one hold per request. */
+    private static void assertBalanceSound(long partnerId, BigDecimal earned) {
+        assertThat(jdbc.sql("SELECT min(running) FROM (SELECT sum(amount) OVER (ORDER BY id) AS running FROM ledger_entry WHERE partner_id = ?) t")
+                .param(partnerId).query(BigDecimal.class).single()).as("the balance never negative").isGreaterThanOrEqualTo(BigDecimal.ZERO);
+        assertThat(count("SELECT count(*) FROM ledger_entry WHERE partner_id = ? AND type = 'PAYOUT_HOLD'", partnerId))
+                .as("one hold per request").isEqualTo(count("SELECT count(*) FROM payout WHERE partner_id = ?", partnerId));
+        assertThat(jdbc.sql("SELECT -sum(amount) FROM ledger_entry WHERE partner_id = ? AND type = 'PAYOUT_HOLD'").param(partnerId)
+                .query(BigDecimal.class).single()).as("held = requested")
+                .isEqualByComparingTo(jdbc.sql("SELECT sum(amount) FROM payout WHERE partner_id = ?").param(partnerId).query(BigDecimal.class).single());
+        assertThat(count("SELECT count(*) FROM ledger_entry WHERE partner_id = ? AND type IN ('COMMISSION', 'COMMISSION_REVERSAL')", partnerId))
+                .as("earnings untouched").isEqualTo(2);
+        assertThat(jdbc.sql("SELECT sum(amount) FROM ledger_entry WHERE partner_id = ? AND type = 'COMMISSION'").param(partnerId)
+                .query(BigDecimal.class).single()).isEqualByComparingTo(earned);
+        assertThat(available(partnerId)).isGreaterThanOrEqualTo(BigDecimal.ZERO);
     }
 
     private static void chat(long user) {
