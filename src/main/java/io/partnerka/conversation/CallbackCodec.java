@@ -19,6 +19,7 @@ class CallbackCodec {
 
     static final int MAX_PAYLOAD = 64 - 9;
     private final byte[] key;
+    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
 
     CallbackCodec(JdbcClient jdbc) {
         byte[] fresh = new byte[32];
@@ -48,11 +49,16 @@ class CallbackCodec {
     }
 
     private String signature(long chatId, String payload) {
+        // doFinal resets the Mac for the next use; one per thread, since looking one up costs more than the HMAC
+        byte[] sig = macs.get().doFinal((chatId + ":" + payload).getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(sig).substring(0, 8);
+    }
+
+    private Mac newMac() {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            byte[] sig = mac.doFinal((chatId + ":" + payload).getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(sig).substring(0, 8);
+            return mac;
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException(e);
         }

@@ -24,6 +24,9 @@ class ChatStore {
 
     /** Locks the chat's row for this transaction, creating it first if this is someone new. */
     ChatRecord lock(long chatId, long userId, String language) {
+        // almost every update is from someone known: one statement then, the insert only for a newcomer
+        Optional<ChatRecord> known = jdbc.sql("SELECT * FROM chat WHERE chat_id = ? FOR UPDATE").param(chatId).query(this::read).optional();
+        if (known.isPresent()) return known.get();
         int inserted = jdbc.sql("INSERT INTO chat (chat_id, user_id, language) VALUES (?, ?, ?) ON CONFLICT (chat_id) DO NOTHING")
                 .params(chatId, userId, language).update();
         ChatRecord chat = jdbc.sql("SELECT * FROM chat WHERE chat_id = ? FOR UPDATE").param(chatId).query(this::read).single();

@@ -12,6 +12,8 @@ class MainMenu {
 
     // looked up lazily: contributors depend on feature services, which depend on the Notifier, which uses this
     private final ObjectProvider<MenuContributor> contributors;
+    // resolved once, on the first menu: asking the bean factory on every update was a visible share of the CPU
+    private volatile List<MenuContributor> resolved;
 
     MainMenu(ObjectProvider<MenuContributor> contributors) {
         this.contributors = contributors;
@@ -19,7 +21,9 @@ class MainMenu {
 
     List<List<String>> keyboard(ChatContext ctx) {
         List<MenuContributor.MenuEntry> entries = new ArrayList<>();
-        contributors.orderedStream().forEach(m -> entries.addAll(m.menu(ctx)));
+        List<MenuContributor> all = resolved;
+        if (all == null) resolved = all = contributors.orderedStream().toList();
+        all.forEach(m -> entries.addAll(m.menu(ctx)));
         entries.sort(Comparator.comparingInt(MenuContributor.MenuEntry::order));
         List<List<String>> rows = new ArrayList<>();
         for (int i = 0; i < entries.size(); i += 2) {

@@ -82,10 +82,11 @@ public class Outbox {
                         UPDATE outbox o SET status = 'SENDING', lease_until = now() + make_interval(secs => ?),
                                attempts = o.attempts + 1
                         FROM due WHERE o.id = due.id
-                        RETURNING o.id, o.chat_id, o.payload, o.attempts""")
+                        RETURNING o.id, o.chat_id, o.payload, o.attempts,
+                                  coalesce((SELECT ch.unreachable FROM chat ch WHERE ch.chat_id = o.chat_id), false)""")
                 .params(max, LEASE.toSeconds())
                 .query((rs, n) -> new OutboundMessage(rs.getLong(1), rs.getLong(2),
-                        json.readValue(rs.getString(3), Reply.class), rs.getInt(4)))
+                        json.readValue(rs.getString(3), Reply.class), rs.getInt(4), rs.getBoolean(5)))
                 .list()
                 .stream().sorted(java.util.Comparator.comparingLong(OutboundMessage::id)).toList();
     }

@@ -11,6 +11,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -24,6 +25,7 @@ import org.springframework.transaction.annotation.Transactional;
 public class Partners {
 
     private final PartnerRepository repository;
+    private final Map<Long, Long> partnerIds = new ConcurrentHashMap<>();
     private final JdbcClient jdbc;
     private final Notifier notifier;
     private final Roles roles;
@@ -47,7 +49,23 @@ public class Partners {
     }
 
     public Optional<PartnerView> byUser(long userId) {
-        return repository.findByUserId(userId).map(Partner::view);
+        return ofUser(userId).map(Partner::view);
+    }
+
+    /**
+     * Every module's menu asks for the same person on every update: the user → partner id link (which never changes)
+     * is remembered, and the entity comes from the transaction's persistence context after the first look-up.
+     */
+    private Optional<Partner> ofUser(long userId) {
+        Long known = partnerIds.get(userId);
+        if (known != null) {
+            Optional<Partner> p = repository.findById(known).filter(found -> found.userId == userId);
+            if (p.isPresent()) return p;
+            partnerIds.remove(userId);
+        }
+        Optional<Long> id = jdbc.sql("SELECT id FROM partner WHERE user_id = ?").param(userId).query(Long.class).optional();
+        id.ifPresent(found -> partnerIds.put(userId, found));
+        return id.flatMap(repository::findById);
     }
 
     public Optional<PartnerView> byId(long partnerId) {
@@ -95,7 +113,7 @@ public class Partners {
 
     /** Whether a person may fill in the form now; if not, the reason as a refusal. */
     void checkMayApply(long userId) {
-        Optional<Partner> existing = repository.findByUserId(userId);
+        Optional<Partner> existing = ofUser(userId);
         if (existing.isEmpty()) return;
         Partner p = existing.get();
         switch (p.status) {
@@ -113,14 +131,14 @@ public class Partners {
     }
 
     boolean isInPrescoring(long userId) {
-        return repository.findByUserId(userId).map(p -> p.status == PartnerStatus.PRESCORING).orElse(false);
+        return ofUser(userId).map(p -> p.status == PartnerStatus.PRESCORING).orElse(false);
     }
 
     /** The form is filled: the application exists, prescoring follows. */
     @Transactional
     void submitApplication(long userId, long chatId, String language, ApplicationDraft draft) {
         checkMayApply(userId);
-        Partner p = repository.findByUserId(userId).orElseGet(Partner::new);
+        Partner p = ofUser(userId).orElseGet(Partner::new);
         p.userId = userId;
         p.chatId = chatId;
         p.status = PartnerStatus.PRESCORING;
@@ -146,7 +164,7 @@ public class Partners {
     /** Called by prescoring when the questionnaire is done; the partner is told what happens next. */
     @Transactional
     public void prescored(long userId, int score, Outcome outcome, String rejectText) {
-        Partner p = repository.findByUserId(userId).orElseThrow(() -> new UserError("partner.not-a-partner"));
+        Partner p = ofUser(userId).orElseThrow(() -> new UserError("partner.not-a-partner"));
         if (p.status != PartnerStatus.PRESCORING) throw new UserError("apply.already-pending");
         p.score = score;
         switch (outcome) {

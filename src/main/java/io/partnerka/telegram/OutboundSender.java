@@ -30,6 +30,8 @@ class OutboundSender implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(OutboundSender.class);
     private static final Duration IDLE_POLL = Duration.ofSeconds(1);
+    private static final int PREFETCH = 4;
+    private static final long LINGER_MILLIS = 2;
 
     private final Outbox outbox;
     private final Chats chats;
@@ -61,7 +63,9 @@ class OutboundSender implements SmartLifecycle {
             return;
         }
         int concurrency = Math.max(1, settings.concurrency());
-        slots = new Semaphore(concurrency);
+        // a claim takes up to this many messages at once (they wait their turn for a calling thread): claiming a
+        // handful at a time made the claim the largest cost in the database under load
+        slots = new Semaphore(concurrency * PREFETCH);
         pool = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
                 InboxProcessor.threads("telegram-sender-"));
         running = true;
@@ -127,7 +131,12 @@ class OutboundSender implements SmartLifecycle {
                         }
                     });
                 }
-                if (batch.isEmpty()) outbox.awaitWork(IDLE_POLL);
+                if (batch.size() < free) {
+                    // everything due is out: wait for the next commit, and a moment more, so that under load one
+                    // claim takes what several transactions wrote (a claim per commit was the database's largest cost)
+                    outbox.awaitWork(IDLE_POLL);
+                    Thread.sleep(LINGER_MILLIS);
+                }
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -139,7 +148,7 @@ class OutboundSender implements SmartLifecycle {
     private void deliver(OutboundMessage m) {
         String method = m.reply().getClass().getSimpleName();
         try {
-            if (chats.isUnreachable(m.chatId())) {
+            if (m.unreachable()) {
                 // blocked the bot: nothing is sent until they write again (which makes them reachable)
                 outbox.failed(m.id(), "chat unreachable");
                 log.debug("Outbox {} not sent: chat {} is unreachable", m.id(), m.chatId());

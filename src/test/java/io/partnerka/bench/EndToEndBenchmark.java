@@ -80,6 +80,7 @@ final class EndToEndBenchmark {
                 }
                 List<String> jvm = new ArrayList<>();
                 if (bench.options.containsKey("jfr")) {
+                    jvm.add("-XX:FlightRecorderOptions:stackdepth=256"); // deep enough to see our frames under Hibernate and Jackson
                     jvm.add("-XX:StartFlightRecording=filename=target/bench-logs/" + scenario + ".jfr,settings=profile");
                 }
                 app = AppProcess.application(scenario, port, props, jvm);
