@@ -61,6 +61,12 @@ public class Notifier {
         return outbox.send(chatId, reply);
     }
 
+    /** Sends many replies with one statement; returns their outbox ids in the same order. */
+    @Transactional
+    public List<Long> sendAll(List<Outbox.OutgoingMessage> messages) {
+        return outbox.sendAll(messages);
+    }
+
     /** The transport's message id of a delivered notification, if it was delivered. */
     public java.util.Optional<Integer> deliveredMessageId(long outboxId) {
         return outbox.transportMessageId(outboxId);

@@ -43,6 +43,29 @@ public class Outbox {
         return sendAt(chatId, reply, null);
     }
 
+    /**
+     * Queues many messages with one statement (the drip dispatcher's batches); the ids come back in the same order,
+     * and a chat's messages in the list go out in that order.
+     */
+    @Transactional
+    public List<Long> sendAll(List<OutgoingMessage> messages) {
+        if (messages.isEmpty()) return List.of();
+        List<Long> ids = jdbc.sql("SELECT nextval('outbox_id_seq') FROM generate_series(1, ?) ORDER BY 1")
+                .param(messages.size()).query(Long.class).list();
+        jdbc.sql("""
+                        INSERT INTO outbox (id, chat_id, payload)
+                        SELECT i, c, p::jsonb FROM unnest(?::bigint[], ?::bigint[], ?::text[]) AS t(i, c, p)""")
+                .params(ids.toArray(Long[]::new), messages.stream().map(OutgoingMessage::chatId).toArray(Long[]::new),
+                        messages.stream().map(m -> json.writeValueAsString(m.reply())).toArray(String[]::new))
+                .update();
+        signalAfterCommit();
+        return ids;
+    }
+
+    /** A message to queue with {@link #sendAll}. */
+    public record OutgoingMessage(long chatId, Reply reply) {
+    }
+
     /** Queues a message that must not go out before {@code notBefore} (null: now). */
     @Transactional
     public long sendAt(long chatId, Reply reply, Instant notBefore) {

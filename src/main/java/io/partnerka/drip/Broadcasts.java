@@ -3,6 +3,7 @@ package io.partnerka.drip;
 import io.partnerka.conversation.Button;
 import io.partnerka.conversation.Messages;
 import io.partnerka.conversation.Notifier;
+import io.partnerka.conversation.Outbox;
 import io.partnerka.conversation.Reply;
 import io.partnerka.conversation.Roles;
 import io.partnerka.conversation.UserError;
@@ -162,6 +163,8 @@ class Broadcasts {
         List<Long> chats = new ArrayList<>();
         List<String> statuses = new ArrayList<>();
         List<Long> outboxIds = new ArrayList<>();
+        List<Outbox.OutgoingMessage> outgoing = new ArrayList<>();
+        List<Integer> queuedAt = new ArrayList<>();
         for (Recipient r : batch) {
             View b = broadcasts.computeIfAbsent(r.broadcastId(), id -> find(id).orElseThrow());
             Subject s = subjects.get(r.chatId());
@@ -172,9 +175,13 @@ class Broadcasts {
                 outboxIds.add(null);
             } else {
                 statuses.add("QUEUED");
-                outboxIds.add(notifier.send(r.chatId(), message(b, r.chatId(), language(s), null)));
+                queuedAt.add(outboxIds.size());
+                outboxIds.add(null);
+                outgoing.add(new Outbox.OutgoingMessage(r.chatId(), message(b, r.chatId(), language(s), null)));
             }
         }
+        List<Long> queued = notifier.sendAll(outgoing); // one INSERT for the batch
+        for (int k = 0; k < queued.size(); k++) outboxIds.set(queuedAt.get(k), queued.get(k));
         Timestamp now = Timestamp.from(clock.instant());
         jdbc.sql("""
                         UPDATE drip_broadcast_recipient r SET status = u.status, outbox_id = u.outbox_id, queued_at = ?

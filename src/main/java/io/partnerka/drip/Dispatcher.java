@@ -3,6 +3,7 @@ package io.partnerka.drip;
 import io.partnerka.conversation.Button;
 import io.partnerka.conversation.Messages;
 import io.partnerka.conversation.Notifier;
+import io.partnerka.conversation.Outbox;
 import io.partnerka.conversation.Reply;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -135,6 +136,8 @@ class Dispatcher {
                 .query(Long.class).list();
         List<Change> changes = new ArrayList<>(rows.size());
         List<Logged> logged = new ArrayList<>(rows.size());
+        List<Outbox.OutgoingMessage> outgoing = new ArrayList<>(rows.size());
+        List<Integer> sentAt = new ArrayList<>(rows.size());
         int sent = 0, skipped = 0, stopped = 0, finished = 0;
         for (int i = 0; i < rows.size(); i++) {
             Row row = rows.get(i);
@@ -157,15 +160,15 @@ class Dispatcher {
                 continue;
             }
             Optional<String> skip = conditions.firstHolding(step.skipIf(), caseOf(row, subject, facts));
-            Long outboxId = null;
             if (skip.isEmpty()) {
-                outboxId = notifier.send(row.chatId(), render(step, subject, sendId));
+                outgoing.add(new Outbox.OutgoingMessage(row.chatId(), render(step, subject, sendId)));
+                sentAt.add(logged.size());
                 sent++;
             } else {
                 skipped++;
             }
             logged.add(new Logged(sendId, row.id(), row.userId(), row.chatId(), c.id(), step.id(),
-                    skip.isEmpty() ? "SENT" : "SKIPPED", skip.orElse(null), step.target().encode(), outboxId));
+                    skip.isEmpty() ? "SENT" : "SKIPPED", skip.orElse(null), step.target().encode(), null));
             Chain.Step next = c.after(step.id());
             if (next == null) {
                 changes.add(new Change(row.id(), "DONE", null, step.id(), null, null));
@@ -173,6 +176,13 @@ class Dispatcher {
             } else {
                 changes.add(new Change(row.id(), "ACTIVE", next.id(), step.id(), now.plus(next.delay()), null));
             }
+        }
+        // one INSERT for the whole batch's messages (one per message was most of the dispatcher's time)
+        List<Long> outboxIds = notifier.sendAll(outgoing);
+        for (int k = 0; k < outboxIds.size(); k++) {
+            Logged l = logged.get(sentAt.get(k));
+            logged.set(sentAt.get(k), new Logged(l.id(), l.enrollmentId(), l.userId(), l.chatId(), l.chainId(), l.stepId(),
+                    l.outcome(), l.reason(), l.action(), outboxIds.get(k)));
         }
         write(changes, logged, now);
         // counted after the batch's work, before its commit: a rolled-back batch over-counts, never under-counts
