@@ -1,12 +1,12 @@
 package io.partnerka.knowledge;
 
+import io.partnerka.conversation.ContentCheck;
+import io.partnerka.conversation.ContentProblem;
 import io.partnerka.conversation.Localized;
 import io.partnerka.conversation.YamlLines;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -21,14 +21,7 @@ final class KbLoader {
     static final int MAX_TEXT = 3800;
     private static final Pattern URL = Pattern.compile("https?://[^\\s<>\"]+");
 
-    record Problem(String file, Integer line, String message, boolean error) {
-        @Override
-        public String toString() {
-            return file + (line == null ? "" : ":" + line) + ": " + message;
-        }
-    }
-
-    record Result(KbSection section, List<Problem> problems) {
+    record Result(KbSection section, List<ContentProblem> problems) {
     }
 
     private final YAMLMapper yaml = YAMLMapper.builder().build();
@@ -46,14 +39,12 @@ final class KbLoader {
             root = yaml.readTree(bytes);
         } catch (JacksonException e) {
             Integer line = e.getLocation() == null ? null : e.getLocation().getLineNr();
-            return new Result(null, List.of(new Problem(file, line, "not valid YAML: " + e.getOriginalMessage(), true)));
+            return new Result(null, List.of(new ContentProblem(file, line, "not valid YAML: " + e.getOriginalMessage(), true)));
         }
-        List<Problem> problems = new ArrayList<>();
-        YamlLines lines = YamlLines.of(yaml, bytes);
-        Check c = new Check(file, lines, problems);
+        ContentCheck c = new ContentCheck(file, YamlLines.of(yaml, bytes), languages);
         if (root == null || !root.isObject()) {
             c.error("", "the file must describe one section (keys id, title, articles)");
-            return new Result(null, problems);
+            return new Result(null, c.problems());
         }
         c.known(root, "", "id", "order", "title", "segments", "articles");
         String id = root.has("id") ? root.path("id").asString().strip() : file.replaceAll("^.*/", "").replaceAll("\\.ya?ml$", "");
@@ -92,85 +83,7 @@ final class KbLoader {
                         document, c.segments(a, at + "/segments"), c.localized(a, at + "/keywords", false, 1000)));
             }
         }
-        if (problems.stream().anyMatch(Problem::error)) return new Result(null, problems);
-        return new Result(new KbSection(id, file, order, title, segments, List.copyOf(articles)), problems);
-    }
-
-    private final class Check {
-        final String file;
-        final YamlLines lines;
-        final List<Problem> problems;
-
-        Check(String file, YamlLines lines, List<Problem> problems) {
-            this.file = file;
-            this.lines = lines;
-            this.problems = problems;
-        }
-
-        void error(String at, String message) {
-            problems.add(new Problem(file, lines.line(at), where(at) + message, true));
-        }
-
-        void warn(String at, String message) {
-            problems.add(new Problem(file, lines.line(at), where(at) + message, false));
-        }
-
-        private String where(String at) {
-            return at.isEmpty() ? "" : at.substring(1).replace('/', '.') + ": ";
-        }
-
-        void known(JsonNode node, String at, String... keys) {
-            Set<String> allowed = Set.of(keys);
-            for (Map.Entry<String, JsonNode> e : node.properties()) {
-                if (!allowed.contains(e.getKey())) warn(at + "/" + e.getKey(), "unknown key '" + e.getKey() + "' is ignored");
-            }
-        }
-
-        Set<String> segments(JsonNode parent, String pointer) {
-            JsonNode n = parent.path(pointer.substring(pointer.lastIndexOf('/') + 1));
-            Set<String> out = new LinkedHashSet<>();
-            if (n.isMissingNode() || n.isNull()) return out;
-            if (n.isString()) out.add(n.asString().strip());
-            else if (n.isArray()) n.forEach(s -> out.add(s.asString().strip()));
-            else error(pointer, "must be a list, e.g. [company, individual]");
-            return out;
-        }
-
-        Localized localized(JsonNode parent, String pointer, boolean required, int maxLength) {
-            JsonNode n = parent.path(pointer.substring(pointer.lastIndexOf('/') + 1));
-            if (n.isMissingNode() || n.isNull()) {
-                if (required) error(pointer, "is missing");
-                return Localized.EMPTY;
-            }
-            Map<String, String> texts = new LinkedHashMap<>();
-            if (n.isString() || n.isNumber()) {
-                texts.put("*", n.asString().strip());
-            } else if (n.isObject()) {
-                for (Map.Entry<String, JsonNode> e : n.properties()) {
-                    if (!languages.contains(e.getKey())) {
-                        warn(pointer + "/" + e.getKey(), "'" + e.getKey() + "' is not one of the languages " + languages + "; ignored");
-                    } else if (e.getValue().isString() || e.getValue().isNumber()) {
-                        texts.put(e.getKey(), e.getValue().asString().strip());
-                    } else {
-                        error(pointer + "/" + e.getKey(), "must be a text");
-                    }
-                }
-            } else {
-                error(pointer, "must be a text, or texts per language ({ru: ..., en: ...})");
-                return Localized.EMPTY;
-            }
-            texts.values().removeIf(String::isEmpty);
-            if (texts.isEmpty() && required) error(pointer, "is empty");
-            for (Map.Entry<String, String> e : texts.entrySet()) {
-                if (e.getValue().length() > maxLength) {
-                    error(pointer, "is " + e.getValue().length() + " characters long; at most " + maxLength + " fit");
-                }
-            }
-            Localized l = new Localized(texts);
-            if (!texts.isEmpty()) {
-                for (String lang : languages) if (!l.covers(lang)) warn(pointer, "no '" + lang + "' text");
-            }
-            return l;
-        }
+        if (c.hasErrors()) return new Result(null, c.problems());
+        return new Result(new KbSection(id, file, order, title, segments, List.copyOf(articles)), c.problems());
     }
 }

@@ -2,6 +2,7 @@ package io.partnerka.knowledge;
 
 import io.partnerka.conversation.Localized;
 import io.partnerka.conversation.Content;
+import io.partnerka.conversation.ContentProblem;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -35,7 +36,7 @@ class KnowledgeBase {
             "in", "on", "for", "an", "it", "me", "with");
 
     private final Map<String, KbSection> sections = new LinkedHashMap<>();
-    private final List<KbLoader.Problem> problems = new ArrayList<>();
+    private final List<ContentProblem> problems = new ArrayList<>();
     private final String defaultLanguage;
 
     KnowledgeBase(Content files, @Value("${partnerka.languages:ru,en}") List<String> languages,
@@ -45,14 +46,14 @@ class KnowledgeBase {
         List<KbSection> loaded = new ArrayList<>();
         for (String file : files.list(FOLDER)) {
             KbLoader.Result r = read(loader, files, file);
-            for (KbLoader.Problem p : r.problems()) {
+            for (ContentProblem p : r.problems()) {
                 if (p.error()) log.error("Knowledge base file {}", p); else log.warn("Knowledge base file {}", p);
                 problems.add(p);
             }
             if (r.section() == null) {
                 log.error("Knowledge base file {} is skipped until it is fixed", file);
             } else if (loaded.stream().anyMatch(s -> s.id().equals(r.section().id()))) {
-                KbLoader.Problem p = new KbLoader.Problem(file, null, "section id '" + r.section().id() + "' is used by another file; skipped", true);
+                ContentProblem p = new ContentProblem(file, null, "section id '" + r.section().id() + "' is used by another file; skipped", true);
                 log.error("Knowledge base file {}", p);
                 problems.add(p);
             } else {
@@ -68,7 +69,7 @@ class KnowledgeBase {
         try {
             return loader.load(file, files.bytes(file));
         } catch (IOException | RuntimeException e) {
-            return new KbLoader.Result(null, List.of(new KbLoader.Problem(file, null, "cannot be read: " + e, true)));
+            return new KbLoader.Result(null, List.of(new ContentProblem(file, null, "cannot be read: " + e, true)));
         }
     }
 
@@ -97,7 +98,7 @@ class KnowledgeBase {
         return articles(section, reader).stream().filter(a -> a.id().equals(id)).findFirst();
     }
 
-    List<KbLoader.Problem> problems() {
+    List<ContentProblem> problems() {
         return List.copyOf(problems);
     }
 

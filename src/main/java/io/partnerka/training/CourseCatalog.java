@@ -1,6 +1,7 @@
 package io.partnerka.training;
 
 import io.partnerka.conversation.Content;
+import io.partnerka.conversation.ContentProblem;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,7 +25,7 @@ class CourseCatalog {
     static final String FOLDER = "training";
 
     private final Map<String, Course> courses = new LinkedHashMap<>();
-    private final List<CourseLoader.Problem> problems = new ArrayList<>();
+    private final List<ContentProblem> problems = new ArrayList<>();
     private final String defaultLanguage;
 
     CourseCatalog(Content files, @Value("${partnerka.languages:ru,en}") List<String> languages,
@@ -37,9 +38,9 @@ class CourseCatalog {
             try {
                 result = loader.load(file, files.bytes(file));
             } catch (IOException | RuntimeException e) {
-                result = new CourseLoader.Result(null, List.of(new CourseLoader.Problem(file, null, "cannot be read: " + e, true)));
+                result = new CourseLoader.Result(null, List.of(new ContentProblem(file, null, "cannot be read: " + e, true)));
             }
-            for (CourseLoader.Problem p : result.problems()) {
+            for (ContentProblem p : result.problems()) {
                 if (p.error()) log.error("Course file {}", p); else log.warn("Course file {}", p);
                 problems.add(p);
             }
@@ -49,7 +50,7 @@ class CourseCatalog {
             }
             Course course = result.course();
             if (loaded.stream().anyMatch(c -> c.id().equals(course.id()))) {
-                CourseLoader.Problem p = new CourseLoader.Problem(file, null, "course id '" + course.id() + "' is used by another file; skipped", true);
+                ContentProblem p = new ContentProblem(file, null, "course id '" + course.id() + "' is used by another file; skipped", true);
                 log.error("Course file {}", p);
                 problems.add(p);
                 continue;
@@ -59,7 +60,7 @@ class CourseCatalog {
         loaded.sort(Comparator.comparingInt(Course::order).thenComparing(Course::id));
         loaded.forEach(c -> courses.put(c.id(), c));
         log.info("Training: {} course(s) loaded from {}{}", courses.size(), files.origin(),
-                problems.stream().anyMatch(CourseLoader.Problem::error) ? " (some files have errors, see above)" : "");
+                problems.stream().anyMatch(ContentProblem::error) ? " (some files have errors, see above)" : "");
     }
 
     List<Course> all() {
@@ -71,7 +72,7 @@ class CourseCatalog {
     }
 
     /** Problems found at start, for tests and the operator. */
-    List<CourseLoader.Problem> problems() {
+    List<ContentProblem> problems() {
         return List.copyOf(problems);
     }
 

@@ -1,17 +1,16 @@
 package io.partnerka.training;
 
+import io.partnerka.conversation.Content;
+import io.partnerka.conversation.ContentCheck;
+import io.partnerka.conversation.ContentProblem;
 import io.partnerka.conversation.Localized;
 import io.partnerka.conversation.YamlLines;
-import io.partnerka.conversation.Content;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -39,18 +38,10 @@ final class CourseLoader {
     private static final Pattern URL = Pattern.compile("https?://[^\\s<>\"]+");
     private static final Pattern SIMPLE_DURATION = Pattern.compile("(?:(\\d+)d)?\\s*(?:(\\d+)h)?\\s*(?:(\\d+)m)?\\s*(?:(\\d+)s)?");
 
-    /** Something wrong in a content file; {@code line} is null when unknown. */
-    record Problem(String file, Integer line, String message, boolean error) {
-        @Override
-        public String toString() {
-            return file + (line == null ? "" : ":" + line) + ": " + message;
-        }
-    }
-
     /** The course when it can be used (else null), and every problem found. */
-    record Result(Course course, List<Problem> problems) {
-        List<Problem> errors() {
-            return problems.stream().filter(Problem::error).toList();
+    record Result(Course course, List<ContentProblem> problems) {
+        List<ContentProblem> errors() {
+            return problems.stream().filter(ContentProblem::error).toList();
         }
     }
 
@@ -71,12 +62,12 @@ final class CourseLoader {
             root = yaml.readTree(bytes);
         } catch (JacksonException e) {
             Integer line = e.getLocation() == null ? null : e.getLocation().getLineNr();
-            return new Result(null, List.of(new Problem(file, line, "not valid YAML: " + e.getOriginalMessage(), true)));
+            return new Result(null, List.of(new ContentProblem(file, line, "not valid YAML: " + e.getOriginalMessage(), true)));
         }
         Check c = new Check(file, YamlLines.of(yaml, bytes));
         if (root == null || root.isMissingNode() || root.isNull() || !root.isObject()) {
             c.error("", "the file must describe one course (keys id, title, lessons, quiz)");
-            return new Result(null, c.problems);
+            return new Result(null, c.problems());
         }
         c.known(root, "", "id", "order", "title", "description", "mandatory", "segments", "lessons", "quiz");
         String fallbackId = file.replaceAll("^.*/", "").replaceAll("\\.ya?ml$", "");
@@ -88,7 +79,7 @@ final class CourseLoader {
         Localized title = c.localized(root, "/title", true, MAX_TITLE);
         Localized description = c.localized(root, "/description", false, 1000);
         boolean mandatory = c.bool(root, "/mandatory", false);
-        Set<String> segments = c.stringSet(root, "/segments");
+        Set<String> segments = c.segments(root, "/segments");
 
         List<Course.Lesson> lessons = new ArrayList<>();
         JsonNode lessonsNode = root.path("lessons");
@@ -100,9 +91,9 @@ final class CourseLoader {
             }
         }
         Course.Quiz quiz = quiz(c, root.path("quiz"));
-        if (c.hasErrors()) return new Result(null, c.problems);
+        if (c.hasErrors()) return new Result(null, c.problems());
         return new Result(new Course(id, file, order, title, description, mandatory, segments, List.copyOf(lessons), quiz,
-                fingerprint(bytes)), c.problems);
+                fingerprint(bytes)), c.problems());
     }
 
     private Course.Lesson lesson(Check c, JsonNode node, String at) {
@@ -212,44 +203,28 @@ final class CourseLoader {
         return d;
     }
 
-    /** Reads values at JSON pointers and collects problems with their lines. */
-    private final class Check {
-        final String file;
-        final YamlLines lines;
-        final List<Problem> problems = new ArrayList<>();
+    /** The shared content checks with the course's fuller messages, and the readers only a course needs. */
+    private final class Check extends ContentCheck {
 
         Check(String file, YamlLines lines) {
-            this.file = file;
-            this.lines = lines;
+            super(file, lines, languages);
         }
 
-        void error(String at, String message) {
-            problems.add(new Problem(file, lines.line(at), where(at) + message, true));
+        @Override
+        protected String unknownKey(String key, String... known) {
+            return "unknown key '" + key + "' is ignored (known: " + String.join(", ", known) + ")";
         }
 
-        void warn(String at, String message) {
-            problems.add(new Problem(file, lines.line(at), where(at) + message, false));
+        @Override
+        protected void tooLong(String pointer, String language, int length, int maxLength) {
+            error(pointer + (language.equals("*") ? "" : "/" + language), "is " + length
+                    + " characters long; at most " + maxLength + " fit (Telegram limits a message to 4096)");
         }
 
-        private String where(String at) {
-            return at.isEmpty() ? "" : at.substring(1).replace('/', '.') + ": ";
-        }
-
-        boolean hasErrors() {
-            return problems.stream().anyMatch(Problem::error);
-        }
-
-        JsonNode at(JsonNode parent, String pointer) {
-            return parent.path(pointer.substring(pointer.lastIndexOf('/') + 1));
-        }
-
-        void known(JsonNode node, String at, String... keys) {
-            Set<String> allowed = Set.of(keys);
-            for (Map.Entry<String, JsonNode> e : node.properties()) {
-                if (!allowed.contains(e.getKey())) {
-                    warn(at + "/" + e.getKey(), "unknown key '" + e.getKey() + "' is ignored (known: " + String.join(", ", keys) + ")");
-                }
-            }
+        @Override
+        protected String untranslated(String language, Localized text) {
+            return "no '" + language + "' text; people reading " + language + " see the "
+                    + (text.covers(defaultLanguage) ? defaultLanguage : "first") + " one";
         }
 
         String string(JsonNode parent, String pointer) {
@@ -291,69 +266,6 @@ final class CourseLoader {
                 error(pointer, "must be a duration such as 30m, 1h, 2d or 0, not " + n.asString());
                 return Duration.ZERO;
             }
-        }
-
-        Set<String> stringSet(JsonNode parent, String pointer) {
-            JsonNode n = at(parent, pointer);
-            Set<String> out = new LinkedHashSet<>();
-            if (n.isMissingNode() || n.isNull()) return out;
-            if (n.isString()) {
-                out.add(n.asString().strip());
-                return out;
-            }
-            if (!n.isArray()) {
-                error(pointer, "must be a list, e.g. [company, individual]");
-                return out;
-            }
-            for (JsonNode s : n) out.add(s.asString().strip());
-            return out;
-        }
-
-        Localized localized(JsonNode parent, String pointer, boolean required, int maxLength) {
-            JsonNode n = at(parent, pointer);
-            if (n.isMissingNode() || n.isNull()) {
-                if (required) error(pointer, "is missing");
-                return Localized.EMPTY;
-            }
-            Map<String, String> texts = new LinkedHashMap<>();
-            if (n.isString() || n.isNumber()) {
-                texts.put("*", n.asString().strip());
-            } else if (n.isObject()) {
-                for (Map.Entry<String, JsonNode> e : n.properties()) {
-                    if (!languages.contains(e.getKey())) {
-                        warn(pointer + "/" + e.getKey(), "'" + e.getKey() + "' is not one of the languages " + languages + "; ignored");
-                        continue;
-                    }
-                    if (!e.getValue().isString() && !e.getValue().isNumber()) {
-                        error(pointer + "/" + e.getKey(), "must be a text");
-                        continue;
-                    }
-                    texts.put(e.getKey(), e.getValue().asString().strip());
-                }
-            } else {
-                error(pointer, "must be a text, or texts per language ({ru: ..., en: ...})");
-                return Localized.EMPTY;
-            }
-            texts.values().removeIf(String::isEmpty);
-            Localized l = new Localized(texts);
-            if (texts.isEmpty()) {
-                if (required) error(pointer, "is empty");
-                return l;
-            }
-            for (Map.Entry<String, String> e : texts.entrySet()) {
-                int length = e.getValue().length();
-                if (length > maxLength) {
-                    error(pointer + (e.getKey().equals("*") ? "" : "/" + e.getKey()), "is " + length
-                            + " characters long; at most " + maxLength + " fit (Telegram limits a message to 4096)");
-                }
-            }
-            for (String lang : languages) {
-                if (!l.covers(lang)) {
-                    warn(pointer, "no '" + lang + "' text; people reading " + lang + " see the "
-                            + (l.covers(defaultLanguage) ? defaultLanguage : "first") + " one");
-                }
-            }
-            return l;
         }
     }
 }

@@ -5,19 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
-import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import io.partnerka.PartnerkaTest;
 import io.partnerka.approval.Approvals;
+import io.partnerka.testing.Browsers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,11 +32,10 @@ import org.springframework.test.context.TestPropertySource;
 @TestPropertySource(properties = "partnerka.manager-ids=200")
 class AdminBrowserTests {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path SCREENSHOTS = Path.of("target/screenshots");
     private static final double TIMEOUT_MS = 20_000;
 
-    private static Playwright playwright;
+    private static Browsers.Chromium chromium;
     private static Browser browser;
 
     @LocalServerPort int port;
@@ -56,21 +52,13 @@ class AdminBrowserTests {
 
     @BeforeAll
     static void launchChromium() {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM),
-                "Browser test skipped: no Chromium at " + CHROMIUM + " (apt-get install chromium to run it)");
-        playwright = Playwright.create();
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(CHROMIUM)
-                .setHeadless(true)
-                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                        "--disable-component-update", "--no-first-run", "--disable-sync")));
-        PlaywrightAssertions.setDefaultAssertionTimeout(TIMEOUT_MS);
+        chromium = Browsers.launchChromium(TIMEOUT_MS);
+        browser = chromium.browser();
     }
 
     @AfterAll
     static void closeChromium() {
-        if (browser != null) browser.close();
-        if (playwright != null) playwright.close();
+        if (chromium != null) chromium.close();
     }
 
     @BeforeEach

@@ -3,6 +3,7 @@ package io.partnerka.knowledge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.partnerka.PartnerkaTest;
+import io.partnerka.conversation.ContentProblem;
 import io.partnerka.conversation.ConversationEngine;
 import io.partnerka.conversation.Messages;
 import io.partnerka.testing.ChatTester;
@@ -100,7 +101,7 @@ class KnowledgeBaseTests {
         assertThat(hits).extracting(h -> h.article().id()).startsWith("requisites", "payout");
         assertThat(hits.get(0).score()).isGreaterThan(hits.get(1).score());
         assertThat(kb.search("the and of", reader, 5)).isEmpty();
-        assertThat(kb.problems()).noneMatch(KbLoader.Problem::error);
+        assertThat(kb.problems()).noneMatch(ContentProblem::error);
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.partnerka.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.partnerka.conversation.ContentProblem;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,7 +106,7 @@ class CourseLoaderTests {
                 .replace("mandatory: true", "mandatory: yes please");
         CourseLoader.Result r = load(yaml);
         assertThat(r.course()).isNull();
-        assertThat(r.errors()).extracting(CourseLoader.Problem::message).anySatisfy(m -> assertThat(m).contains("course id 'Sales Course!'"))
+        assertThat(r.errors()).extracting(ContentProblem::message).anySatisfy(m -> assertThat(m).contains("course id 'Sales Course!'"))
                 .anySatisfy(m -> assertThat(m).contains("quiz.pass-mark").contains("from 1 to 100"))
                 .anySatisfy(m -> assertThat(m).contains("quiz.cool-down").contains("soon"))
                 .anySatisfy(m -> assertThat(m).contains("lessons.0.link"))
@@ -113,7 +114,7 @@ class CourseLoaderTests {
                 .anySatisfy(m -> assertThat(m).contains("type must be single or multiple"))
                 .anySatisfy(m -> assertThat(m).contains("mandatory").contains("true or false"));
         assertThat(r.errors()).allSatisfy(p -> assertThat(p.line()).isNotNull());
-        CourseLoader.Problem passMark = r.errors().stream().filter(p -> p.message().contains("pass-mark")).findFirst().orElseThrow();
+        ContentProblem passMark = r.errors().stream().filter(p -> p.message().contains("pass-mark")).findFirst().orElseThrow();
         assertThat(passMark.line()).isEqualTo(lineOf(yaml, "pass-mark: 150"));
     }
 
@@ -121,7 +122,7 @@ class CourseLoaderTests {
     void twoCorrectAnswersInASingleChoiceQuestionAndAMissingDocumentAreErrors() {
         String yaml = VALID.replace("        - text: \"B\"", "        - text: \"B\"\n          correct: true").replace("training/files/guide.pdf", "training/files/missing.pdf");
         CourseLoader.Result r = load(yaml);
-        assertThat(r.errors()).extracting(CourseLoader.Problem::message)
+        assertThat(r.errors()).extracting(ContentProblem::message)
                 .anySatisfy(m -> assertThat(m).contains("2 options are correct in a single-choice question"))
                 .anySatisfy(m -> assertThat(m).contains("no such file in the messages folder: training/files/missing.pdf"));
     }
@@ -144,7 +145,7 @@ class CourseLoaderTests {
         CourseLoader.Result r = load(yaml);
         assertThat(r.course()).isNotNull();
         assertThat(r.errors()).isEmpty();
-        assertThat(r.problems()).extracting(CourseLoader.Problem::message)
+        assertThat(r.problems()).extracting(ContentProblem::message)
                 .anySatisfy(m -> assertThat(m).contains("title").contains("no 'en' text"))
                 .anySatisfy(m -> assertThat(m).contains("unknown key 'passmark'"));
         assertThat(r.course().title().in("en", "ru")).isEqualTo("Продажи");
@@ -152,9 +153,9 @@ class CourseLoaderTests {
 
     @Test
     void aFileWithoutAQuizOrWithoutQuestionsIsAnError() {
-        assertThat(load("title: Без теста\nlessons: []\n").errors()).extracting(CourseLoader.Problem::message)
+        assertThat(load("title: Без теста\nlessons: []\n").errors()).extracting(ContentProblem::message)
                 .anySatisfy(m -> assertThat(m).contains("no quiz"));
-        assertThat(load("title: T\nquiz:\n  questions: []\n").errors()).extracting(CourseLoader.Problem::message)
+        assertThat(load("title: T\nquiz:\n  questions: []\n").errors()).extracting(ContentProblem::message)
                 .anySatisfy(m -> assertThat(m).contains("needs a list of questions"));
         assertThat(load("").errors()).isNotEmpty();
         assertThat(load("- just\n- a list\n").errors()).isNotEmpty();

@@ -3,6 +3,7 @@ package io.partnerka.training;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.partnerka.PartnerkaApplication;
+import io.partnerka.conversation.ContentProblem;
 import io.partnerka.conversation.ConversationEngine;
 import io.partnerka.conversation.Messages;
 import io.partnerka.testing.ChatTester;
@@ -49,7 +50,7 @@ class MalformedContentTests {
                         "--partnerka.embedded-db.dir=" + tmp.resolve("pg"), "--partnerka.embedded-db.clean=true")) {
             CourseCatalog catalog = app.getBean(CourseCatalog.class);
             assertThat(catalog.all()).extracting(Course::id).containsExactly("basics", "companies");
-            assertThat(catalog.problems()).filteredOn(CourseLoader.Problem::error).extracting(Object::toString)
+            assertThat(catalog.problems()).filteredOn(ContentProblem::error).extracting(Object::toString)
                     .anySatisfy(p -> assertThat(p).startsWith("training/broken-syntax.yml:").contains("not valid YAML"))
                     .anySatisfy(p -> assertThat(p).isEqualTo(
                             "training/no-correct.yml:7: quiz.questions.0.options: no option is marked correct: true"));
