@@ -60,7 +60,8 @@ class DripClusterTests {
                 "--partnerka.telegram.workers=1",
                 "--partnerka.drip.quiet-hours.enabled=false",
                 "--partnerka.drip.dispatch.every=250ms",
-                "--partnerka.drip.dispatch.max-run=300ms",
+                // short runs of small batches: many firings, so both instances get some (one INSERT a batch is fast)
+                "--partnerka.drip.dispatch.max-run=40ms",
                 "--partnerka.drip.dispatch.batch-size=25",
                 "--partnerka.drip.dispatch.max-outbox-backlog=0",
                 "--partnerka.drip.broadcast.every=250ms",
@@ -69,7 +70,9 @@ class DripClusterTests {
                 // registry entry (the pool of the instance started last, B): so the failover test stops A
                 "--spring.quartz.scheduler-name=partnerka-cluster",
                 "--spring.quartz.properties.org.quartz.scheduler.instanceId=" + name,
-                "--spring.quartz.properties.org.quartz.jobStore.clusterCheckinInterval=5000");
+                "--spring.quartz.properties.org.quartz.jobStore.clusterCheckinInterval=5000",
+                // a scheduler that found nothing to fire sleeps up to this long (default 30 s: B would miss the test)
+                "--spring.quartz.properties.org.quartz.scheduler.idleWaitTime=1000");
     }
 
     /** {@code n} approved partners whose first onboarding step is due now. */
