@@ -8,6 +8,7 @@ import io.partnerka.conversation.EngineRegistry;
 import io.partnerka.conversation.Inbound;
 import io.partnerka.conversation.Messages;
 import io.partnerka.telegram.FakeBotApi;
+import io.partnerka.testing.ChatTester;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,7 +24,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -456,18 +456,7 @@ class AuthorizationMatrixTests {
     private final Map<String, Pattern> patterns = new LinkedHashMap<>();
 
     private boolean matches(List<String> said, String key) {
-        Pattern p = patterns.computeIfAbsent(key, k -> {
-            String template = messages.text("en", k);
-            Matcher m = Pattern.compile("\\{[a-zA-Z0-9_.-]+}").matcher(template);
-            StringBuilder regex = new StringBuilder();
-            int at = 0;
-            while (m.find()) {
-                regex.append(Pattern.quote(template.substring(at, m.start()))).append(".*?");
-                at = m.end();
-            }
-            regex.append(Pattern.quote(template.substring(at)));
-            return Pattern.compile(regex.toString(), Pattern.DOTALL);
-        });
+        Pattern p = patterns.computeIfAbsent(key, k -> ChatTester.templatePattern(messages.text("en", k)));
         return said.stream().anyMatch(s -> p.matcher(s).matches());
     }
 }

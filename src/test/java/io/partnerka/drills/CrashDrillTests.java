@@ -133,7 +133,7 @@ class CrashDrillTests {
         assertThat(count("SELECT count(*) FROM outbox WHERE status <> 'SENT'")).isZero();
 
         Map<Long, List<String>> byChat = new LinkedHashMap<>();
-        for (FakeBotApi.Call c : api.answered("sendMessage")) byChat.computeIfAbsent(c.chatId(), k -> new ArrayList<>()).add(kind(c.text()));
+        for (FakeBotApi.Call c : api.answered("sendMessage")) byChat.computeIfAbsent(c.chatId(), k -> new ArrayList<>()).add(Replies.commandOf(c.text()));
         int duplicates = 0;
         List<String> wrong = new ArrayList<>();
         for (long chat = FIRST_CHAT; chat < FIRST_CHAT + CHATS; chat++) {
@@ -151,14 +151,6 @@ class CrashDrillTests {
                 total, total + duplicates, duplicates, sendingAtKill);
         assertThat(wrong).as("each chat's replies, in order, none missing").isEmpty();
         assertThat(duplicates).as("sent twice: only calls that were in flight at the kill").isLessThanOrEqualTo((int) sendingAtKill);
-    }
-
-    private static String kind(String text) {
-        if (text.contains("<b>Commands</b>") || text.contains("<b>Команды</b>")) return "/help";
-        if (text.startsWith("Main menu")) return "/menu";
-        if (text.equals("Choose your language:")) return "/language";
-        if (text.startsWith("Nothing to cancel")) return "/cancel";
-        return text;
     }
 
     private static long count(String sql) {

@@ -111,7 +111,7 @@ class DatabaseOutageDrillTests {
         assertThat(answered).as("nothing wrong said at any time")
                 .noneMatch(c -> c.text().contains("Something went wrong") || c.text().contains("Что-то пошло не так"));
         Map<Long, List<String>> byChat = answered.stream().collect(Collectors.groupingBy(FakeBotApi.Call::chatId,
-                Collectors.mapping(c -> kind(c.text()), Collectors.toList())));
+                Collectors.mapping(c -> Replies.commandOf(c.text()), Collectors.toList())));
         for (long chat = FIRST_CHAT; chat < FIRST_CHAT + CHATS; chat++) {
             List<String> expected = new ArrayList<>();
             for (int i = (int) (chat - FIRST_CHAT); i < total; i += CHATS) expected.add(SCRIPT[(i / CHATS) % SCRIPT.length]);
@@ -130,14 +130,6 @@ class DatabaseOutageDrillTests {
             tick.run();
             Thread.sleep(100);
         }
-    }
-
-    private static String kind(String text) {
-        if (text.contains("<b>Commands</b>") || text.contains("<b>Команды</b>")) return "/help";
-        if (text.startsWith("Main menu")) return "/menu";
-        if (text.equals("Choose your language:")) return "/language";
-        if (text.startsWith("Nothing to cancel")) return "/cancel";
-        return text;
     }
 
     private static long count(String sql) {

@@ -3,43 +3,25 @@ package io.partnerka.drip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.partnerka.conversation.Chats;
-import io.partnerka.conversation.ConversationEngine;
-import io.partnerka.conversation.Messages;
 import io.partnerka.conversation.Notifier;
 import io.partnerka.conversation.Outbox;
 import io.partnerka.testing.ChatTester;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** A manager's broadcast to a segment: audience, RSVP, HTML kept, preview, confirm, progress, answers, resumption. */
 @DripTest
-class BroadcastTests {
+class BroadcastTests extends DripTestBase {
 
-    @Autowired JdbcClient jdbc;
-    @Autowired ConversationEngine engine;
-    @Autowired Messages messages;
     @Autowired Broadcasts broadcasts;
-    @Autowired DripClock clock;
     @Autowired Outbox outbox;
     @Autowired Notifier notifier;
     @Autowired Chats chats;
-    DripFixtures fx;
-    Instant noon;
 
-    @BeforeEach
-    void setUp() {
-        fx = new DripFixtures(jdbc, engine, messages);
-        fx.clean();
-        noon = DripFixtures.today("12:00");
-        clock.fix(noon);
-    }
 
     private String newType() {
         return "t" + fx.newUserId();

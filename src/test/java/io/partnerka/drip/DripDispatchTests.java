@@ -3,16 +3,11 @@ package io.partnerka.drip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.partnerka.conversation.Chats;
-import io.partnerka.conversation.ConversationEngine;
-import io.partnerka.conversation.Messages;
 import io.partnerka.testing.ChatTester;
 import java.sql.Timestamp;
 import java.time.Duration;
-import java.time.Instant;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Due steps go out with their one button, logged with the step; a step whose action is done is skipped; a chain stops
@@ -20,26 +15,13 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * or from a paused chain; a file edit reaches people at their next step.
  */
 @DripTest
-class DripDispatchTests {
+class DripDispatchTests extends DripTestBase {
 
-    @Autowired JdbcClient jdbc;
-    @Autowired ConversationEngine engine;
-    @Autowired Messages messages;
     @Autowired Drips drips;
     @Autowired Dispatcher dispatcher;
-    @Autowired DripClock clock;
     @Autowired Chats chats;
     @Autowired Scanner scanner;
-    DripFixtures fx;
-    Instant noon;
 
-    @BeforeEach
-    void setUp() {
-        fx = new DripFixtures(jdbc, engine, messages);
-        fx.clean();
-        noon = DripFixtures.today("12:00");
-        clock.fix(noon);
-    }
 
     private long approvedAndOnboarding() {
         long partner = fx.partner("company", noon);

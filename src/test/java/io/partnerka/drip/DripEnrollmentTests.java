@@ -2,37 +2,20 @@ package io.partnerka.drip;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.partnerka.conversation.ConversationEngine;
-import io.partnerka.conversation.Messages;
 import io.partnerka.testing.ChatTester;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** Who enters which chain, on each trigger: approval, a reported fact, an unfinished application, inactivity. */
 @DripTest
-class DripEnrollmentTests {
+class DripEnrollmentTests extends DripTestBase {
 
-    @Autowired JdbcClient jdbc;
-    @Autowired ConversationEngine engine;
-    @Autowired Messages messages;
     @Autowired Drips drips;
     @Autowired Scanner scanner;
-    @Autowired DripClock clock;
-    DripFixtures fx;
-    Instant noon;
 
-    @BeforeEach
-    void setUp() {
-        fx = new DripFixtures(jdbc, engine, messages);
-        fx.clean();
-        noon = DripFixtures.today("12:00");
-        clock.fix(noon);
-    }
 
     @Test
     void aPartnerApprovedByPrescoringEntersOnboardingWithTheFirstStepAnHourLater() {

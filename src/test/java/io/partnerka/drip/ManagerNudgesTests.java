@@ -3,8 +3,6 @@ package io.partnerka.drip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.partnerka.approval.Approvals;
-import io.partnerka.conversation.ConversationEngine;
-import io.partnerka.conversation.Messages;
 import io.partnerka.testing.ChatTester;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -12,34 +10,23 @@ import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * What managers get from the scheduler: a reminder of items waiting too long (once, again a day later), the daily
  * digest (once a day, only when a source has something to say), and the sandbox's {@code /drip_run}.
  */
 @DripTest
-class ManagerNudgesTests {
+class ManagerNudgesTests extends DripTestBase {
 
-    @Autowired JdbcClient jdbc;
-    @Autowired ConversationEngine engine;
-    @Autowired Messages messages;
     @Autowired Approvals approvals;
     @Autowired ManagerReminders reminders;
     @Autowired Digest digest;
     @Autowired Drips drips;
-    @Autowired DripClock clock;
-    DripFixtures fx;
-    Instant noon;
 
     @BeforeEach
-    void setUp() {
-        fx = new DripFixtures(jdbc, engine, messages);
-        fx.clean();
+    void noApprovalsWaiting() {
         jdbc.sql("DELETE FROM approval_notice").update();
         jdbc.sql("DELETE FROM approval_item").update();
-        noon = DripFixtures.today("12:00");
-        clock.fix(noon);
     }
 
     /** An application waiting for a decision since {@code since}. */

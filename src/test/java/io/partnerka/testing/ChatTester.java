@@ -189,7 +189,11 @@ public final class ChatTester {
 
     private Pattern pattern(String key) {
         if (!messages.has(languageCode, key)) fail("No message key %s in %s", key, languageCode);
-        String template = messages.text(languageCode, key);
+        return templatePattern(messages.text(languageCode, key));
+    }
+
+    /** A message template as a pattern that matches the rendered text: each {placeholder} matches anything. */
+    public static Pattern templatePattern(String template) {
         Matcher m = PLACEHOLDER.matcher(template);
         StringBuilder regex = new StringBuilder();
         int at = 0;
