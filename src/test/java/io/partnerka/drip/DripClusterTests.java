@@ -7,6 +7,9 @@ import io.partnerka.PartnerkaApplication;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,7 +63,7 @@ class DripClusterTests {
                 "--partnerka.telegram.workers=1",
                 "--partnerka.drip.quiet-hours.enabled=false",
                 "--partnerka.drip.dispatch.every=250ms",
-                // short runs of small batches: many firings, so both instances get some (one INSERT a batch is fast)
+                // short runs of small batches: many firings, shared between the instances
                 "--partnerka.drip.dispatch.max-run=40ms",
                 "--partnerka.drip.dispatch.batch-size=25",
                 "--partnerka.drip.dispatch.max-outbox-backlog=0",
@@ -114,6 +117,27 @@ class DripClusterTests {
                         SELECT user_id, chat_id, 'onboarding', 'once', 'approved', 'first-course', now(), now(), now()
                         FROM partner WHERE user_id BETWEEN 910000 AND 919999""").update();
 
+        // the schedulers fire on either instance; besides, each instance's dispatcher is driven from a thread of its
+        // own at the same moment, so both certainly claim side by side (who wins a Quartz firing is up to timing)
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> drivers = new ArrayList<>();
+        for (ConfigurableApplicationContext instance : List.of(a, b)) {
+            Dispatcher dispatcher = instance.getBean(Dispatcher.class);
+            Thread t = new Thread(() -> {
+                try {
+                    go.await();
+                    while (dispatcher.dispatchBatch(25).claimed() > 0) {
+                        // next batch
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            t.start();
+            drivers.add(t);
+        }
+        go.countDown();
+        for (Thread t : drivers) t.join(90_000);
         await(() -> jdbc.sql("SELECT count(*) FROM drip_enrollment WHERE next_step = 'first-course'").query(Integer.class)
                 .single() == 0, Duration.ofSeconds(90));
 
