@@ -29,6 +29,7 @@ class ModeBanner implements WebServerFactoryCustomizer<ConfigurableWebServerFact
     private static final Logger log = LoggerFactory.getLogger(ModeBanner.class);
     static final String ADDRESS = "server.address";
     static final String LOOPBACK = "127.0.0.1";
+    static final String EVERYWHERE = "all addresses";
 
     private final Environment env;
 
@@ -53,8 +54,10 @@ class ModeBanner implements WebServerFactoryCustomizer<ConfigurableWebServerFact
         if ("management".equals(event.getApplicationContext().getServerNamespace())) return;
         Decision decision = Decision.of(env);
         for (String warning : decision.warnings()) log.warn(warning);
-        log.info("Mode: {} ({}) — listening on {}:{}{}", decision.label(), decision.reason(), decision.address(),
-                event.getWebServer().getPort(), decision.loopbackOnly() ? " only" : "");
+        int port = event.getWebServer().getPort();
+        log.info("Mode: {} ({}) — listening on {}", decision.label(), decision.reason(),
+                decision.address().equals(EVERYWHERE) ? EVERYWHERE + ", port " + port
+                        : decision.address() + ":" + port + (decision.loopbackOnly() ? " only" : ""));
         if (decision.forced()) loud(decision);
     }
 
@@ -62,7 +65,8 @@ class ModeBanner implements WebServerFactoryCustomizer<ConfigurableWebServerFact
     private static void loud(Decision decision) {
         String line = "*".repeat(100);
         log.warn(line);
-        log.warn("*  THE SANDBOX IS ON (PARTNERKA_SANDBOX=true) ALTHOUGH {} IS CONFIGURED.", decision.configured());
+        log.warn("*  THE SANDBOX IS ON (PARTNERKA_SANDBOX=true) ALTHOUGH {} CONFIGURED.",
+                decision.configured().toUpperCase(java.util.Locale.ROOT));
         log.warn("*  The bot does NOT talk to Telegram, and anyone who reaches {} acts as any persona, managers included.",
                 decision.address());
         log.warn("*  Never run it like this where others can reach it. Unset PARTNERKA_SANDBOX to run the real bot.");
@@ -86,7 +90,7 @@ class ModeBanner implements WebServerFactoryCustomizer<ConfigurableWebServerFact
      * @param loopbackOnly the HTTP server is held to 127.0.0.1
      * @param address      where the HTTP server listens
      * @param forced       the sandbox is on although a token or a datasource is configured
-     * @param configured   what is configured (for the loud warning)
+     * @param configured   what is configured, with its verb ("TELEGRAM_BOT_TOKEN is")
      * @param warnings     lines to log at WARN before the banner
      */
     record Decision(String label, String reason, boolean loopbackOnly, String address, boolean forced,
@@ -99,15 +103,15 @@ class ModeBanner implements WebServerFactoryCustomizer<ConfigurableWebServerFact
             String address = env.getProperty(ADDRESS);
             boolean addressSet = StringUtils.hasText(address);
             List<String> warnings = new ArrayList<>();
-            String configured = token && datasource ? "TELEGRAM_BOT_TOKEN and SPRING_DATASOURCE_URL"
-                    : token ? "TELEGRAM_BOT_TOKEN" : "SPRING_DATASOURCE_URL";
+            String configured = token && datasource ? "TELEGRAM_BOT_TOKEN and SPRING_DATASOURCE_URL are"
+                    : token ? "TELEGRAM_BOT_TOKEN is" : "SPRING_DATASOURCE_URL is";
             String database = datasource ? "database SPRING_DATASOURCE_URL"
-                    : "embedded database" + (env.getProperty("partnerka.embedded-db.durable", Boolean.class, true)
-                    ? "" : " (NOT durable: partnerka.embedded-db.durable=false)");
+                    : env.getProperty("partnerka.embedded-db.durable", Boolean.class, true) ? "embedded PostgreSQL, durable"
+                    : "embedded PostgreSQL, NOT durable (partnerka.embedded-db.durable=false)";
 
             if (RunMode.sandbox(env)) {
                 boolean forced = RunMode.production(env);
-                String reason = forced ? "PARTNERKA_SANDBOX=true although " + configured + " is set"
+                String reason = forced ? "PARTNERKA_SANDBOX=true although " + configured + " set"
                         : switchedOn ? "PARTNERKA_SANDBOX=true, no TELEGRAM_BOT_TOKEN, no SPRING_DATASOURCE_URL"
                         : "no TELEGRAM_BOT_TOKEN, no SPRING_DATASOURCE_URL";
                 reason += "; " + database;
@@ -122,7 +126,7 @@ class ModeBanner implements WebServerFactoryCustomizer<ConfigurableWebServerFact
                 }
                 return new Decision("SANDBOX", reason, true, LOOPBACK, forced, configured, warnings);
             }
-            String where = addressSet ? address : "all addresses";
+            String where = addressSet ? address : EVERYWHERE;
             if (token) {
                 String transport = StringUtils.hasText(env.getProperty("partnerka.telegram.webhook-url"))
                         ? "webhook" : "long polling";
