@@ -3,10 +3,12 @@ FROM eclipse-temurin:17-jdk AS build
 WORKDIR /src
 COPY .mvn .mvn
 COPY mvnw pom.xml ./
-RUN ./mvnw -B -q dependency:go-offline
+# -Dno-embedded-db: no PostgreSQL binaries in the image (it runs against the compose PostgreSQL, SPRING_DATASOURCE_URL);
+# without a datasource the app then refuses to start, saying so
+RUN ./mvnw -B -q -Dno-embedded-db dependency:go-offline
 COPY src src
 COPY messages messages
-RUN ./mvnw -B -q -DskipTests package && cp target/partnerka-*.jar /src/app.jar
+RUN ./mvnw -B -q -Dno-embedded-db -DskipTests package && cp target/partnerka-*.jar /src/app.jar
 
 FROM eclipse-temurin:17-jre
 RUN groupadd --system partnerka && useradd --system --gid partnerka --home /app partnerka

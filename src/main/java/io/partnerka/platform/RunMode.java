@@ -30,6 +30,22 @@ public enum RunMode {
         return !production(env);
     }
 
+    /** {@code PARTNERKA_SANDBOX=true}: the operator asked for the sandbox by name. */
+    public static boolean sandboxSwitchedOn(PropertyResolver env) {
+        String explicit = env.getProperty(SANDBOX_SWITCH);
+        return StringUtils.hasText(explicit) && Boolean.parseBoolean(explicit.strip());
+    }
+
+    /** A bot token is configured. */
+    public static boolean hasToken(PropertyResolver env) {
+        return StringUtils.hasText(env.getProperty(TOKEN));
+    }
+
+    /** The bot talks to the real Bot API: a token, and the sandbox not in its place. */
+    public static boolean telegram(PropertyResolver env) {
+        return hasToken(env) && !sandbox(env);
+    }
+
     /** The sandbox was switched on by hand while a token or a datasource is configured (worth a loud warning). */
     public static boolean sandboxForced(PropertyResolver env) {
         return sandbox(env) && production(env);

@@ -1,6 +1,7 @@
 package io.partnerka.sandbox;
 
 import io.partnerka.conversation.Roles;
+import io.partnerka.platform.RunMode;
 import io.partnerka.sandbox.SandboxChats.CallbackAnswer;
 import io.partnerka.sandbox.SandboxChats.Command;
 import io.partnerka.sandbox.SandboxChats.Keyboard;
@@ -34,7 +35,7 @@ import org.springframework.web.context.request.async.DeferredResult;
  */
 @RestController
 @RequestMapping("/sandbox/api")
-@Conditional(SandboxMode.class)
+@Conditional(RunMode.SandboxOn.class)
 class SandboxApi {
 
     private static final long MAX_WAIT_MS = 25_000;

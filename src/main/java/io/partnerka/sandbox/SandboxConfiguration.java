@@ -2,6 +2,7 @@ package io.partnerka.sandbox;
 
 import io.partnerka.conversation.Messages;
 import io.partnerka.conversation.Roles;
+import io.partnerka.platform.RunMode;
 import io.partnerka.telegram.TelegramUpdates;
 import java.time.Duration;
 import org.springframework.beans.factory.annotation.Value;
@@ -16,11 +17,12 @@ import org.springframework.web.servlet.config.annotation.ResourceHandlerRegistry
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * Sandbox mode (no {@code partnerka.telegram.token}): the in-memory chats, the personas, the {@code TelegramClient}
- * that captures what the bot sends, and the page's assets. None of it exists when a token is set.
+ * Sandbox mode ({@link RunMode#sandbox}: nothing configured, or {@code PARTNERKA_SANDBOX=true}): the in-memory chats,
+ * the personas, the {@code TelegramClient} that captures what the bot sends (in place of the real one, which then
+ * does not exist), and the page's assets. None of it exists otherwise.
  */
 @Configuration(proxyBeanMethods = false)
-@Conditional(SandboxMode.class)
+@Conditional(RunMode.SandboxOn.class)
 class SandboxConfiguration implements WebMvcConfigurer {
 
     @Bean

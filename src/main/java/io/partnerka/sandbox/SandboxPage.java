@@ -1,5 +1,6 @@
 package io.partnerka.sandbox;
 
+import io.partnerka.platform.RunMode;
 import java.time.Instant;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.stereotype.Controller;
@@ -9,7 +10,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 
 /** The browser chat at "/" in sandbox mode. The page speaks the default language; ?lang=en switches it. */
 @Controller
-@Conditional(SandboxMode.class)
+@Conditional(RunMode.SandboxOn.class)
 class SandboxPage {
 
     private final SandboxTexts texts;

@@ -15,7 +15,8 @@ import org.telegram.telegrambots.meta.generics.TelegramClient;
 
 /**
  * The real Bot API client, when a token is set (our own wiring: the TelegramBots Spring starters lag behind 10.x).
- * Without a token the sandbox module supplies the {@link TelegramClient}.
+ * Without a token, or with the sandbox switched on by name, the sandbox module supplies the {@link TelegramClient}
+ * instead (or nothing does: the bot is then not connected).
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(TelegramModes.OnToken.class)

@@ -1,10 +1,15 @@
 package io.partnerka.telegram;
 
+import io.partnerka.platform.RunMode;
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
-/** Which way the bot talks to Telegram: nothing (sandbox: no token), long polling, or a webhook. */
+/**
+ * Which way the bot talks to Telegram: not at all (no token: headless, or the sandbox supplies the client), long
+ * polling, or a webhook. A sandbox switched on by name replaces Telegram even when a token is set, so there is only
+ * ever one {@code TelegramClient} (see {@link RunMode#telegram}).
+ */
 final class TelegramModes {
 
     private TelegramModes() {
@@ -15,27 +20,27 @@ final class TelegramModes {
         return value != null && !value.isBlank();
     }
 
-    /** A bot token is configured: the real Bot API client exists. */
+    /** A bot token is configured and the sandbox is off: the real Bot API client exists. */
     static final class OnToken implements Condition {
         @Override
         public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
-            return set(context, "partnerka.telegram.token");
+            return RunMode.telegram(context.getEnvironment());
         }
     }
 
-    /** A token and no webhook URL: long polling. */
+    /** The real Bot API and no webhook URL: long polling. */
     static final class OnPolling implements Condition {
         @Override
         public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
-            return set(context, "partnerka.telegram.token") && !set(context, "partnerka.telegram.webhook-url");
+            return RunMode.telegram(context.getEnvironment()) && !set(context, "partnerka.telegram.webhook-url");
         }
     }
 
-    /** A token and a webhook URL: Telegram posts updates to us. */
+    /** The real Bot API and a webhook URL: Telegram posts updates to us. */
     static final class OnWebhook implements Condition {
         @Override
         public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
-            return set(context, "partnerka.telegram.token") && set(context, "partnerka.telegram.webhook-url");
+            return RunMode.telegram(context.getEnvironment()) && set(context, "partnerka.telegram.webhook-url");
         }
     }
 }

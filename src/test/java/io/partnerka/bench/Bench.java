@@ -152,6 +152,7 @@ public final class Bench {
         machine.put("memoryMiB", totalMemoryMiB());
         machine.put("loadAverageAtEnd", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         machine.put("appJavaOptions", String.join(" ", AppProcess.jvmOptions()));
+        machine.put("databaseDurable", BenchDatabase.durable());
         ObjectNode opts = json.putObject("options");
         options.forEach(opts::put);
         ArrayNode results = json.putArray("results");

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -26,9 +27,14 @@ final class AppProcess implements AutoCloseable {
     }
 
     static AppProcess start(String name, Map<String, String> env, String... args) throws IOException {
+        return start(name, entry -> true, env, args);
+    }
+
+    /** With only the classpath entries {@code keep} accepts (e.g. a build without the PostgreSQL binaries). */
+    static AppProcess start(String name, Predicate<String> keep, Map<String, String> env, String... args) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                "-cp", classpath(), "io.partnerka.PartnerkaApplication"));
+                "-cp", classpath(keep), "io.partnerka.PartnerkaApplication"));
         command.addAll(Arrays.asList(args));
         Path dir = Path.of("target", "drills");
         Files.createDirectories(dir);
@@ -40,10 +46,11 @@ final class AppProcess implements AutoCloseable {
     }
 
     /** target/classes and the dependencies, never target/test-classes (its beans are not the app's). */
-    private static String classpath() {
+    private static String classpath(Predicate<String> keep) {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         return Arrays.stream(cp.split(File.pathSeparator))
                 .filter(e -> !e.replace('\\', '/').endsWith("target/test-classes") && !e.contains("surefire"))
+                .filter(keep)
                 .collect(Collectors.joining(File.pathSeparator));
     }
 
@@ -63,6 +70,12 @@ final class AppProcess implements AutoCloseable {
 
     Path log() {
         return log;
+    }
+
+    /** Waits for the process to end by itself; its exit code, or empty if it still runs. */
+    java.util.OptionalInt exitWithin(java.time.Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? java.util.OptionalInt.of(process.exitValue())
+                : java.util.OptionalInt.empty();
     }
 
     @Override
