@@ -1,34 +1,37 @@
 package io.partnerka.admin;
 
-import io.github.bucket4j.Bandwidth;
-import io.github.bucket4j.Bucket;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Failed login attempts are limited per username and per client address (Bucket4j token buckets, per instance):
- * each failure takes a token; with a bucket empty every attempt is refused unchecked, the right password too (else
- * guessing could go on until it hits), until the window refills it. Successful logins cost nothing.
+ * Login attempts are limited per username and per client address ({@link LoginAttempts}): each password check takes
+ * a token of both before Spring Security checks the password, and gets it back when the login succeeds. With a
+ * bucket empty the attempt is refused unchecked, the right password too (else guessing could go on until it hits).
  */
 class LoginThrottle extends OncePerRequestFilter {
 
     private static final Logger log = LoggerFactory.getLogger(LoginThrottle.class);
-    private static final int MAX_KEYS = 10_000;
 
-    private final AdminProperties.Login limits;
-    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final LoginAttempts attempts;
 
-    LoginThrottle(AdminProperties.Login limits) {
-        this.limits = limits;
+    LoginThrottle(AdminProperties.Login limits, Predicate<String> realUser) {
+        this.attempts = new LoginAttempts(limits, realUser);
+    }
+
+    /** Usernames as the throttle counts them: "Boss" and " boss" are guesses at the same account. */
+    static String normalise(String username) {
+        return String.valueOf(username).strip().toLowerCase(Locale.ROOT);
     }
 
     @Override
@@ -39,27 +42,22 @@ class LoginThrottle extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String username = String.valueOf(request.getParameter("username")).strip().toLowerCase(Locale.ROOT);
-        Bucket user = bucket("u:" + username, limits.perUsername());
-        Bucket address = bucket("a:" + request.getRemoteAddr(), limits.perAddress());
-        boolean userOk = user.getAvailableTokens() > 0;
-        if (!userOk || address.getAvailableTokens() <= 0) {
-            log.warn("Admin login attempts throttled ({})", userOk ? "client address" : "username");
+        String username = normalise(request.getParameter("username"));
+        String address = request.getRemoteAddr();
+        LoginAttempts.Result result = attempts.acquire(username, address);
+        if (result.lease().isEmpty()) {
+            log.warn("Admin login attempts throttled ({})",
+                    result.refusal() == LoginAttempts.Refusal.ADDRESS ? "client address" : "username");
             response.sendRedirect(request.getContextPath() + "/admin/login?throttled");
             return;
         }
         chain.doFilter(request, response);
-        String location = response.getHeader("Location");
-        if (location != null && location.contains("/admin/login?error")) {
-            user.tryConsume(1);
-            address.tryConsume(1);
-        }
+        if (authenticated()) attempts.succeeded(username, address, result.lease().get());
     }
 
-    private Bucket bucket(String key, int capacity) {
-        if (buckets.size() > MAX_KEYS) buckets.clear(); // a flood of made-up usernames must not eat the memory
-        return buckets.computeIfAbsent(key, k -> Bucket.builder()
-                .addLimit(Bandwidth.builder().capacity(capacity).refillGreedy(capacity, limits.window()).build())
-                .build());
+    /** Spring Security's login filter (after this one) has put the new login into the context, or cleared it. */
+    private static boolean authenticated() {
+        Authentication auth = SecurityContextHolder.getContext().getAuthentication();
+        return auth != null && auth.isAuthenticated() && !(auth instanceof AnonymousAuthenticationToken);
     }
 }
