@@ -26,9 +26,15 @@ final class AppProcess implements AutoCloseable {
     }
 
     static AppProcess start(String name, Map<String, String> env, String... args) throws IOException {
+        return start(name, List.of("-Xmx384m"), env, args);
+    }
+
+    /** @param jvm JVM options such as the heap size */
+    static AppProcess start(String name, List<String> jvm, Map<String, String> env, String... args) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                "-cp", classpath(), "io.partnerka.PartnerkaApplication"));
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(jvm);
+        command.addAll(List.of("-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", classpath(), "io.partnerka.PartnerkaApplication"));
         command.addAll(Arrays.asList(args));
         Path dir = Path.of("target", "drills");
         Files.createDirectories(dir);
