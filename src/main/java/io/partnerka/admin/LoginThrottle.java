@@ -5,7 +5,9 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +25,12 @@ class LoginThrottle extends OncePerRequestFilter {
 
     private static final Logger log = LoggerFactory.getLogger(LoginThrottle.class);
 
+    private static final Duration REPORT_EVERY = Duration.ofMinutes(1);
+
     private final LoginAttempts attempts;
+    private final AtomicLong byAddress = new AtomicLong();
+    private final AtomicLong byUsername = new AtomicLong();
+    private final AtomicLong lastReport = new AtomicLong(System.nanoTime() - REPORT_EVERY.toNanos());
 
     LoginThrottle(AdminProperties.Login limits, Predicate<String> realUser) {
         this.attempts = new LoginAttempts(limits, realUser);
@@ -46,13 +53,22 @@ class LoginThrottle extends OncePerRequestFilter {
         String address = request.getRemoteAddr();
         LoginAttempts.Result result = attempts.acquire(username, address);
         if (result.lease().isEmpty()) {
-            log.warn("Admin login attempts throttled ({})",
-                    result.refusal() == LoginAttempts.Refusal.ADDRESS ? "client address" : "username");
+            report(result.refusal());
             response.sendRedirect(request.getContextPath() + "/admin/login?throttled");
             return;
         }
         chain.doFilter(request, response);
         if (authenticated()) attempts.succeeded(username, address, result.lease().get());
+    }
+
+    /** A flood of refused attempts is one warning a minute with counts, not a line each (the log is no target). */
+    private void report(LoginAttempts.Refusal why) {
+        (why == LoginAttempts.Refusal.ADDRESS ? byAddress : byUsername).incrementAndGet();
+        long now = System.nanoTime();
+        long last = lastReport.get();
+        if (now - last < REPORT_EVERY.toNanos() || !lastReport.compareAndSet(last, now)) return;
+        log.warn("Admin login attempts throttled: {} by client address, {} by username since the last report",
+                byAddress.getAndSet(0), byUsername.getAndSet(0));
     }
 
     /** Spring Security's login filter (after this one) has put the new login into the context, or cleared it. */

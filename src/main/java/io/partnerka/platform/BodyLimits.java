@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.util.AntPathMatcher;
@@ -82,7 +83,17 @@ final class BodyLimits extends OncePerRequestFilter {
             return;
         }
         boolean chunked = declared < 0 && request.getHeader("Transfer-Encoding") != null;
-        if (!chunked || parsedByTomcat(request.getContentType())) {
+        String type = request.getContentType() == null ? "" : request.getContentType().toLowerCase(Locale.ROOT);
+        if (chunked && type.startsWith("application/x-www-form-urlencoded")) {
+            try {
+                request.getParameterMap(); // Tomcat parses the form now, within max-http-form-post-size
+            } catch (InvalidParameterException e) {
+                if (e.getErrorCode() != 413) throw e;
+                refuse(response, path, cap);
+                return;
+            }
+        }
+        if (!chunked || type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/")) {
             chain.doFilter(request, response); // a declared length within the cap: Tomcat never delivers more
             return;
         }
@@ -92,12 +103,6 @@ final class BodyLimits extends OncePerRequestFilter {
             return;
         }
         chain.doFilter(new Buffered(request, body), response);
-    }
-
-    private static boolean parsedByTomcat(String contentType) {
-        if (contentType == null) return false;
-        String type = contentType.toLowerCase(Locale.ROOT);
-        return type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/");
     }
 
     private static void refuse(HttpServletResponse response, String path, long cap) throws IOException {
