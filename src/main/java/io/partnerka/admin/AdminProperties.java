@@ -3,6 +3,7 @@ package io.partnerka.admin;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -30,9 +31,18 @@ record AdminProperties(@DefaultValue List<User> users, @DefaultValue List<ApiTok
     /**
      * @param perUsername attempts for one username per {@code window}
      * @param perAddress  attempts from one client address per {@code window}
+     * @param trustedFor  how long an address a user logged in from stays theirs: there a locked username is not locked
      */
     public record Login(@DefaultValue("5") int perUsername, @DefaultValue("20") int perAddress,
-                 @DefaultValue("5m") Duration window) {
+                 @DefaultValue("5m") Duration window, @DefaultValue("30d") Duration trustedFor) {
+
+        @ConstructorBinding
+        public Login {
+        }
+
+        public Login(int perUsername, int perAddress, Duration window) {
+            this(perUsername, perAddress, window, Duration.ofDays(30));
+        }
     }
 
     enum Role { ADMIN, MANAGER }

@@ -2,6 +2,9 @@ package io.partnerka.admin;
 
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -53,7 +56,7 @@ class AdminSecurity {
 
     @Bean
     @Order(2)
-    SecurityFilterChain adminChain(HttpSecurity http, AdminProperties properties) throws Exception {
+    SecurityFilterChain adminChain(HttpSecurity http, AdminProperties properties, AdminAccounts accounts) throws Exception {
         http.securityMatcher("/admin", "/admin/**")
                 .authorizeHttpRequests(a -> a
                         .requestMatchers("/admin/login", "/admin/denied", "/admin/assets/**").permitAll()
@@ -71,8 +74,15 @@ class AdminSecurity {
                                 "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
                                         + "form-action 'self'; frame-ancestors 'none'")))
                 .exceptionHandling(e -> e.accessDeniedPage("/admin/denied"))
-                .addFilterBefore(new LoginThrottle(properties.login()), UsernamePasswordAuthenticationFilter.class);
+                .addFilterBefore(new LoginThrottle(properties.login(), realUser(accounts)), UsernamePasswordAuthenticationFilter.class);
         return http.build();
+    }
+
+    /** The usernames someone can log in with (configured users, else the generated admin), as the throttle counts them. */
+    private static Predicate<String> realUser(AdminAccounts accounts) {
+        Set<String> configured = accounts.configuredUsers().stream()
+                .map(u -> LoginThrottle.normalise(u.username())).collect(Collectors.toUnmodifiableSet());
+        return configured.isEmpty() ? AdminAccounts.GENERATED_ADMIN::equals : configured::contains;
     }
 
     static void problem(HttpServletResponse res, int status, String detail) throws IOException {

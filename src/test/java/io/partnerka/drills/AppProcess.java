@@ -27,14 +27,25 @@ final class AppProcess implements AutoCloseable {
     }
 
     static AppProcess start(String name, Map<String, String> env, String... args) throws IOException {
-        return start(name, entry -> true, env, args);
+        return start(name, List.of("-Xmx384m"), entry -> true, env, args);
+    }
+
+    /** @param jvm JVM options such as the heap size */
+    static AppProcess start(String name, List<String> jvm, Map<String, String> env, String... args) throws IOException {
+        return start(name, jvm, entry -> true, env, args);
     }
 
     /** With only the classpath entries {@code keep} accepts (e.g. a build without the PostgreSQL binaries). */
     static AppProcess start(String name, Predicate<String> keep, Map<String, String> env, String... args) throws IOException {
+        return start(name, List.of("-Xmx384m"), keep, env, args);
+    }
+
+    private static AppProcess start(String name, List<String> jvm, Predicate<String> keep, Map<String, String> env,
+                                    String... args) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                "-cp", classpath(keep), "io.partnerka.PartnerkaApplication"));
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(jvm);
+        command.addAll(List.of("-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", classpath(keep), "io.partnerka.PartnerkaApplication"));
         command.addAll(Arrays.asList(args));
         Path dir = Path.of("target", "drills");
         Files.createDirectories(dir);
