@@ -78,8 +78,8 @@ class AdminAccounts implements UserDetailsService, SmartInitializingSingleton {
         if (existing.isPresent()) {
             if (existing.get().mustChange()) {
                 log.info("Admin web app: no partnerka.admin.users configured; log in at /admin as '{}' with the generated "
-                        + "password (in {} on the machine that first started the app; versions before 2026-12 printed it to "
-                        + "the log) and replace it", GENERATED_ADMIN, passwordFile);
+                        + "password (in {} on the machine that first started the app; earlier versions printed it to the "
+                        + "log) and replace it", GENERATED_ADMIN, passwordFile);
             } else {
                 forgetPasswordFile();
                 log.info("Admin web app: no partnerka.admin.users configured; the login '{}' works at /admin "

@@ -85,8 +85,12 @@ class Vault {
                     + "(openssl rand -base64 32) before real payout details are entered");
         }
         keys.put(current.id, current);
-        for (byte[] old : parseList(oldKeys)) keys.putIfAbsent(new Key(old).id, new Key(old));
-        if (legacy != null) keys.putIfAbsent(new Key(legacy).id, new Key(legacy));
+        List<byte[]> openOnly = parseList(oldKeys);
+        if (legacy != null) openOnly.add(legacy);
+        for (byte[] raw : openOnly) {
+            Key k = new Key(raw);
+            keys.putIfAbsent(k.id, k);
+        }
         if (keys.size() > 1) {
             log.info("Requisites key {} seals; {} older key(s) still open values until re-sealed", current.id, keys.size() - 1);
         }
