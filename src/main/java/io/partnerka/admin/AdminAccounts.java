@@ -1,14 +1,27 @@
 package io.partnerka.admin;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.core.userdetails.User;
@@ -16,12 +29,15 @@ import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Component;
 
 /**
  * The people who log in at /admin: from {@code partnerka.admin.users}; with none configured, one {@code admin} whose
- * password is generated on the first start, printed to the log once (only its bcrypt hash is stored), and reused on
- * later starts. Also knows everyone's actor id for the audit log.
+ * password is generated on the first start and written once to a file only the app's user may read
+ * ({@code partnerka.admin.generated-password-file}, never to the log; only its bcrypt hash is stored). That password
+ * must be replaced at the first login ({@link FirstLoginGate}); the file goes once it is. Also knows everyone's
+ * actor id for the audit log.
  */
 @Component
 class AdminAccounts implements UserDetailsService, SmartInitializingSingleton {
@@ -33,10 +49,13 @@ class AdminAccounts implements UserDetailsService, SmartInitializingSingleton {
     private final JdbcClient jdbc;
     private final Map<String, AdminProperties.User> users = new LinkedHashMap<>();
     private final Map<String, Long> actorIds = new ConcurrentHashMap<>();
+    private final Path passwordFile;
 
-    AdminAccounts(AdminProperties properties, JdbcClient jdbc) {
+    AdminAccounts(AdminProperties properties, JdbcClient jdbc,
+                  @Value("${partnerka.admin.generated-password-file:./data/admin-password}") Path passwordFile) {
         this.properties = properties;
         this.jdbc = jdbc;
+        this.passwordFile = passwordFile.toAbsolutePath().normalize();
         for (AdminProperties.User u : properties.users()) {
             if (u.username() == null || u.username().isBlank()) {
                 throw new IllegalStateException("partnerka.admin.users: every user needs a username");
@@ -51,29 +70,122 @@ class AdminAccounts implements UserDetailsService, SmartInitializingSingleton {
         }
     }
 
-    /** With no configured users: make sure the generated admin exists, and print its password if it is new. */
+    /** With no configured users: make sure the generated admin exists; a new password goes to the file, never the log. */
     @Override
     public void afterSingletonsInstantiated() {
         if (!users.isEmpty()) return;
-        boolean exists = jdbc.sql("SELECT count(*) FROM admin_generated_login WHERE username = ?").param(GENERATED_ADMIN)
-                .query(Integer.class).single() > 0;
-        if (exists) {
-            log.info("Admin web app: no partnerka.admin.users configured; the generated login '{}' of the first start "
-                    + "works at /admin (configure users to replace it)", GENERATED_ADMIN);
+        Optional<GeneratedLogin> existing = generatedLogin(GENERATED_ADMIN);
+        if (existing.isPresent()) {
+            if (existing.get().mustChange()) {
+                log.info("Admin web app: no partnerka.admin.users configured; log in at /admin as '{}' with the generated "
+                        + "password (in {} on the machine that first started the app; earlier versions printed it to the "
+                        + "log) and replace it", GENERATED_ADMIN, passwordFile);
+            } else {
+                forgetPasswordFile();
+                log.info("Admin web app: no partnerka.admin.users configured; the login '{}' works at /admin "
+                        + "(configure users to replace it)", GENERATED_ADMIN);
+            }
             return;
         }
         String password = generatePassword();
-        int created = jdbc.sql("INSERT INTO admin_generated_login (username, password_hash) VALUES (?, ?) ON CONFLICT DO NOTHING")
+        int created = jdbc.sql("INSERT INTO admin_generated_login (username, password_hash, must_change) VALUES (?, ?, TRUE) ON CONFLICT DO NOTHING")
                 .params(GENERATED_ADMIN, "{bcrypt}" + new BCryptPasswordEncoder().encode(password)).update();
-        if (created == 1) {
-            // the one and only time this password is shown; only its hash is kept
-            log.warn("""
+        if (created != 1) return; // another instance made it (and wrote its file)
+        try {
+            writeOwnerOnly(passwordFile, password + "\n");
+        } catch (IOException | RuntimeException e) {
+            // a login nobody can know is worse than none: the next start tries again
+            jdbc.sql("DELETE FROM admin_generated_login WHERE username = ?").param(GENERATED_ADMIN).update();
+            throw new IllegalStateException("Admin web app: cannot write the generated admin password to " + passwordFile
+                    + " (" + e.getMessage() + "); make that directory writable, set PARTNERKA_DATA_DIR, or configure "
+                    + "partnerka.admin.users", e);
+        }
+        log.warn("""
 
-                    ================================================================
-                     Admin web app: no partnerka.admin.users configured.
-                     Log in at /admin as '{}' with the generated password: {}
-                     It is shown only this once. Configure users to replace it.
-                    ================================================================""", GENERATED_ADMIN, password);
+                ================================================================
+                 Admin web app: no partnerka.admin.users configured.
+                 Log in at /admin as '{}' with the generated password written to
+                 {} (readable by this user only).
+                 It must be replaced at the first login; the file is then deleted.
+                ================================================================""", GENERATED_ADMIN, passwordFile);
+    }
+
+    /**
+     * The generated login as it is stored (only while no users are configured).
+     *
+     * @param stamp a digest of the stored hash: a session made with another password than the current one is over
+     */
+    record GeneratedLogin(String hash, boolean mustChange, String stamp) {
+    }
+
+    Optional<GeneratedLogin> generatedLogin(String username) {
+        if (!users.isEmpty() || !GENERATED_ADMIN.equals(username)) return Optional.empty();
+        return jdbc.sql("SELECT password_hash, must_change FROM admin_generated_login WHERE username = ?").param(username)
+                .query((rs, n) -> new GeneratedLogin(rs.getString(1), rs.getBoolean(2), stamp(rs.getString(1)))).optional();
+    }
+
+    /** Whether this user may change their password here (the generated login; configured users change theirs in the configuration). */
+    boolean changesPasswordHere(String username) {
+        return users.isEmpty() && GENERATED_ADMIN.equals(username);
+    }
+
+    static final int MIN_PASSWORD = 12;
+
+    /**
+     * Replaces the generated login's password (the first login must): the current one is checked, the new one must be
+     * long enough and different. Returns the new session stamp.
+     */
+    String changePassword(String username, String current, String next, String repeated, PasswordEncoder encoder) {
+        GeneratedLogin login = generatedLogin(username)
+                .orElseThrow(() -> new Refused("This user's password is set in the configuration (partnerka.admin.users)."));
+        if (current == null || !encoder.matches(current, login.hash())) throw new Refused("The current password is wrong.");
+        if (next == null || next.length() < MIN_PASSWORD) {
+            throw new Refused("The new password needs at least " + MIN_PASSWORD + " characters.");
+        }
+        if (next.getBytes(StandardCharsets.UTF_8).length > 72) throw new Refused("The new password may have at most 72 bytes.");
+        if (next.equals(current)) throw new Refused("The new password must differ from the current one.");
+        if (!next.equals(repeated)) throw new Refused("The two new passwords differ.");
+        String hash = "{bcrypt}" + new BCryptPasswordEncoder().encode(next);
+        int changed = jdbc.sql("""
+                        UPDATE admin_generated_login SET password_hash = ?, must_change = FALSE, changed_at = now()
+                        WHERE username = ? AND password_hash = ?""")
+                .params(hash, username, login.hash()).update();
+        if (changed != 1) throw new Refused("The password was changed meanwhile; log in again.");
+        forgetPasswordFile();
+        log.info("Admin web app: the password of '{}' was changed", username);
+        return stamp(hash);
+    }
+
+    private void forgetPasswordFile() {
+        try {
+            Files.deleteIfExists(passwordFile);
+        } catch (IOException e) {
+            log.warn("Admin web app: could not delete {} ({}); delete it by hand", passwordFile, e.getMessage());
+        }
+    }
+
+    /** Written to a temporary file created 0600 (no moment with wider rights), then moved over the target. */
+    static void writeOwnerOnly(Path file, String content) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+        Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rw-------");
+        Path tmp = posix ? Files.createTempFile(dir, ".admin-password", ".tmp", PosixFilePermissions.asFileAttribute(ownerOnly))
+                : Files.createTempFile(dir, ".admin-password", ".tmp");
+        try {
+            if (posix) Files.setPosixFilePermissions(tmp, ownerOnly);
+            Files.writeString(tmp, content, StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static String stamp(String hash) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(hash.getBytes(StandardCharsets.UTF_8)), 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -15,6 +15,7 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
@@ -42,6 +43,7 @@ class AdminSecurity {
                 .authorizeHttpRequests(a -> a
                         .requestMatchers(HttpMethod.POST, "/api/v1/drip/chains/*/**").hasRole("ADMIN")
                         .requestMatchers("/api/v1/users/**").hasRole("ADMIN")
+                        .requestMatchers("/api/v1/requisites/**").hasRole("ADMIN")
                         .anyRequest().hasRole("MANAGER"))
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 // bearer tokens, no cookies: nothing a forged cross-site request could ride on
@@ -64,7 +66,7 @@ class AdminSecurity {
                         .requestMatchers(HttpMethod.POST, "/admin/drip/**").hasRole("ADMIN")
                         .anyRequest().hasRole("MANAGER"))
                 .formLogin(f -> f.loginPage("/admin/login").loginProcessingUrl("/admin/login")
-                        .defaultSuccessUrl("/admin", false).failureUrl("/admin/login?error").permitAll())
+                        .successHandler(FirstLoginGate.successHandler(accounts)).failureUrl("/admin/login?error").permitAll())
                 .logout(l -> l.logoutUrl("/admin/logout").logoutSuccessUrl("/admin/login?logout"))
                 .sessionManagement(s -> s.sessionFixation(f -> f.changeSessionId()))
                 .headers(h -> h
@@ -74,7 +76,9 @@ class AdminSecurity {
                                 "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
                                         + "form-action 'self'; frame-ancestors 'none'")))
                 .exceptionHandling(e -> e.accessDeniedPage("/admin/denied"))
-                .addFilterBefore(new LoginThrottle(properties.login(), realUser(accounts)), UsernamePasswordAuthenticationFilter.class);
+                .addFilterBefore(new LoginThrottle(properties.login(), realUser(accounts)), UsernamePasswordAuthenticationFilter.class)
+                // the generated admin's first login: nothing but the password page until the password is replaced
+                .addFilterAfter(new FirstLoginGate(accounts), AuthorizationFilter.class);
         return http.build();
     }
 

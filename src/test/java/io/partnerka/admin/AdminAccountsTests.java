@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.partnerka.PartnerkaTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -18,19 +20,19 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.test.context.TestPropertySource;
 
-/** Users from configuration, and the admin generated on a first start without any: printed once, hash kept. */
+/** Users from configuration, and the admin generated on a first start without any: written to a 0600 file (never the log), hash kept. */
 @PartnerkaTest
 @TestPropertySource(properties = "partnerka.manager-ids=200")
 @ExtendWith(OutputCaptureExtension.class)
 class AdminAccountsTests {
 
-    private static final Pattern PRINTED = Pattern.compile("generated password: (\\S+)");
-
     @Autowired JdbcClient jdbc;
+    @TempDir Path dataDir;
     private final PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
 
     private AdminAccounts accounts(List<AdminProperties.User> users) {
-        return new AdminAccounts(new AdminProperties(users, List.of(), "en", new AdminProperties.Login(5, 20, java.time.Duration.ofMinutes(5))), jdbc);
+        return new AdminAccounts(new AdminProperties(users, List.of(), "en", new AdminProperties.Login(5, 20, java.time.Duration.ofMinutes(5))),
+                jdbc, dataDir.resolve("admin-password"));
     }
 
     @AfterEach
@@ -39,24 +41,52 @@ class AdminAccountsTests {
     }
 
     @Test
-    void withoutConfiguredUsersTheFirstStartPrintsAGeneratedPasswordOnce(CapturedOutput output) {
+    void withoutConfiguredUsersTheFirstStartWritesAGeneratedPasswordToAnOwnerOnlyFileNeverToTheLog(CapturedOutput output) throws Exception {
         jdbc.sql("DELETE FROM admin_generated_login").update();
         AdminAccounts first = accounts(List.of());
         first.afterSingletonsInstantiated();
-        Matcher m = PRINTED.matcher(output.getOut());
-        assertThat(m.find()).as("the password is printed").isTrue();
-        String password = m.group(1);
+        Path file = dataDir.resolve("admin-password");
+        assertThat(file).exists();
+        assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        String password = Files.readString(file).strip();
         assertThat(password).hasSize(20);
+        assertThat(output.getOut() + output.getErr()).as("the log says where, never what")
+                .doesNotContain(password).contains(file.toString());
         assertThat(encoder.matches(password, first.loadUserByUsername("admin").getPassword())).isTrue();
         assertThat(jdbc.sql("SELECT password_hash FROM admin_generated_login").query(String.class).single())
                 .startsWith("{bcrypt}").doesNotContain(password);
+        assertThat(first.generatedLogin("admin")).get().extracting(AdminAccounts.GeneratedLogin::mustChange).isEqualTo(true);
 
-        // a restart (or a second instance) uses the stored hash and prints nothing
+        // a restart (or a second instance) uses the stored hash, leaves the file and writes nothing new
         AdminAccounts again = accounts(List.of());
         again.afterSingletonsInstantiated();
-        assertThat(output.getOut().split(Pattern.quote(password), -1)).hasSize(2);
+        assertThat(Files.readString(file).strip()).isEqualTo(password);
         assertThat(encoder.matches(password, again.loadUserByUsername("admin").getPassword())).isTrue();
         assertThat(again.operator("admin").isAdmin()).isTrue();
+
+        // the change: checked, stored as bcrypt, the file goes
+        assertThatThrownBy(() -> again.changePassword("admin", "wrong", "a-long-new-password", "a-long-new-password", encoder))
+                .hasMessageContaining("current password is wrong");
+        assertThatThrownBy(() -> again.changePassword("admin", password, "short", "short", encoder)).hasMessageContaining("at least 12");
+        assertThatThrownBy(() -> again.changePassword("admin", password, password, password, encoder)).hasMessageContaining("differ");
+        assertThatThrownBy(() -> again.changePassword("admin", password, "a-long-new-password", "a-long-new-passwore", encoder))
+                .hasMessageContaining("two new passwords differ");
+        assertThat(file).as("nothing changed yet").exists();
+        again.changePassword("admin", password, "a-long-new-password", "a-long-new-password", encoder);
+        assertThat(file).doesNotExist();
+        assertThat(encoder.matches("a-long-new-password", again.loadUserByUsername("admin").getPassword())).isTrue();
+        assertThat(encoder.matches(password, again.loadUserByUsername("admin").getPassword())).isFalse();
+        assertThat(again.generatedLogin("admin")).get().extracting(AdminAccounts.GeneratedLogin::mustChange).isEqualTo(false);
+        assertThat(output.getOut() + output.getErr()).doesNotContain(password).doesNotContain("a-long-new-password");
+    }
+
+    @Test
+    void aPasswordFileThatCannotBeWrittenStopsTheStartAndLeavesNoUnknownLogin() throws Exception {
+        Files.writeString(dataDir.resolve("not-a-dir"), "x");
+        AdminAccounts blocked = new AdminAccounts(new AdminProperties(List.of(), List.of(), "en",
+                new AdminProperties.Login(5, 20, java.time.Duration.ofMinutes(5))), jdbc, dataDir.resolve("not-a-dir").resolve("admin-password"));
+        assertThatThrownBy(blocked::afterSingletonsInstantiated).hasMessageContaining("cannot write the generated admin password");
+        assertThat(jdbc.sql("SELECT count(*) FROM admin_generated_login").query(Integer.class).single()).isZero();
     }
 
     @Test

@@ -18,6 +18,9 @@ import java.util.stream.Collectors;
  */
 final class AppProcess implements AutoCloseable {
 
+    /** base64 of 32 bytes, as `openssl rand -base64 32` makes them */
+    static final String TEST_REQUISITES_KEY = "ZHJpbGwtcmVxdWlzaXRlcy1rZXktMDEyMzQ1Njc4OWE=";
+
     private final Process process;
     private final Path log;
 
@@ -52,6 +55,8 @@ final class AppProcess implements AutoCloseable {
         Path log = dir.resolve(name + ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        // production mode (a token) needs a requisites key; a drill may bring its own
+        builder.environment().put("PARTNERKA_REQUISITES_KEY", TEST_REQUISITES_KEY);
         builder.environment().putAll(env);
         return new AppProcess(builder.start(), log);
     }

@@ -377,13 +377,45 @@ class AuthorizationMatrixTests {
                         b -> b.header("Authorization", "Bearer " + API_MANAGER_TOKEN), null),
                 new HttpRow("POST", "/api/v1/drip/chains/onboarding/pause", Caller.OWNER, Set.of(200, 204),
                         b -> b.header("Authorization", "Bearer " + API_ADMIN_TOKEN), null),
+                // the requisites key rotation (ADMIN only: re-seals every account number)
+                new HttpRow("POST", "/api/v1/requisites/reseal", Caller.ANONYMOUS, Set.of(401), b -> b, null),
+                new HttpRow("POST", "/api/v1/requisites/reseal", Caller.WRONG_CREDENTIALS, Set.of(403),
+                        b -> b.header("Authorization", "Bearer " + API_MANAGER_TOKEN), null),
+                new HttpRow("POST", "/api/v1/requisites/reseal", Caller.OWNER, Set.of(200),
+                        b -> b.header("Authorization", "Bearer " + API_ADMIN_TOKEN), null),
+                // one's own password (the generated admin must change it at the first login; configured users read where it is set)
+                new HttpRow("GET", "/admin/password", Caller.ANONYMOUS, Set.of(302), b -> b, null),
+                new HttpRow("POST", "/admin/password", Caller.ANONYMOUS, Set.of(302, 403),
+                        b -> b.header("Content-Type", "application/x-www-form-urlencoded"), "current=x&password=y&repeat=y"),
+                new HttpRow("GET", "/admin/password", Caller.WRONG_CREDENTIALS, Set.of(302),
+                        b -> b.header("Cookie", "JSESSIONID=0123456789ABCDEF0123456789ABCDEF"), null),
+                new HttpRow("GET", "/admin/password", Caller.OWNER, Set.of(200), b -> b.header("Cookie", adminSession), null),
                 new HttpRow("GET", "/actuator/health", Caller.ANONYMOUS, Set.of(200), b -> b, null),
                 new HttpRow("GET", "/actuator/prometheus", Caller.ANONYMOUS, Set.of(404), b -> b, null),
                 new HttpRow("GET", "/actuator/metrics", Caller.ANONYMOUS, Set.of(404), b -> b, null));
     }
 
+    /** The session cookie of a logged-in back-office user (rows that need a form login). */
+    static volatile String adminSession = "";
+
+    private static String login(int port, String username, String password) throws Exception {
+        java.net.CookieManager cookies = new java.net.CookieManager();
+        HttpClient browser = HttpClient.newBuilder().cookieHandler(cookies).build();
+        String form = browser.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/login")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        java.util.regex.Matcher csrf = Pattern.compile("name=\"_csrf\"\\s+value=\"([^\"]+)\"").matcher(form);
+        assertThat(csrf.find()).as("CSRF token on the login form").isTrue();
+        browser.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("username=" + username + "&password=" + password + "&_csrf="
+                        + java.net.URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.discarding());
+        return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("JSESSIONID"))
+                .map(c -> "JSESSIONID=" + c.getValue()).findFirst().orElseThrow();
+    }
+
     @Test
     void everyHttpEndpointWorksOnlyForItsOwner() throws Exception {
+        adminSession = login(port, "boss", "boss-pass");
         List<String> wrong = new ArrayList<>();
         StringBuilder table = new StringBuilder("\n| endpoint | caller | expected | got |\n|---|---|---|---|\n");
         for (HttpRow row : httpRows()) {

@@ -53,6 +53,7 @@ class DatabaseOutageDrillTests {
                 "--spring.datasource.username=postgres",
                 "--server.port=0",
                 "--spring.main.banner-mode=off",
+                "--partnerka.requisites.key=" + AppProcess.TEST_REQUISITES_KEY,
                 "--partnerka.telegram.token=" + FakeBotApi.TOKEN,
                 "--partnerka.telegram.api-url=" + api.url(),
                 "--partnerka.telegram.rate.enabled=false",

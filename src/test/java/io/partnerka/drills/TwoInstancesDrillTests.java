@@ -98,6 +98,7 @@ class TwoInstancesDrillTests {
                 "--spring.datasource.hikari.maximum-pool-size=10",
                 "--server.port=0",
                 "--spring.main.banner-mode=off",
+                "--partnerka.requisites.key=" + AppProcess.TEST_REQUISITES_KEY,
                 "--partnerka.manager-ids=" + M1 + "," + M2,
                 "--partnerka.telegram.token=" + FakeBotApi.TOKEN,
                 "--partnerka.telegram.api-url=" + api.url(),
