@@ -84,14 +84,6 @@ class Bitrix24Controller {
         if (bitrixDealId == null || !bitrixDealId.matches("\\d{1,18}")) {
             return CrmEventsController.error(400, "bad_request", "data[FIELDS][ID] must be a deal id");
         }
-        // Bitrix24 events have no id of their own: the event, the deal and the time it was sent make one, remembered
-        // like a CRM event id, so the same request replayed (inside the window) changes nothing
-        String eventId = event + ":" + bitrixDealId + ":" + ts;
-        Optional<CrmEventHandler.Outcome> seen = handler.replayed(CrmEventHandler.SOURCE_BITRIX24, eventId);
-        if (seen.isPresent()) {
-            log.info("Bitrix24 event {} seen before: not applied again", eventId);
-            return answer(seen.get());
-        }
         JsonNode fields;
         try {
             fields = bitrix.deal(bitrixDealId);
@@ -99,6 +91,15 @@ class Bitrix24Controller {
             // not remembered: the portal was away, nothing was decided
             log.warn("Bitrix24 deal {} could not be read: {}", bitrixDealId, e.getMessage());
             return CrmEventsController.error(502, "bitrix24_unavailable", "crm.deal.get failed: " + e.getMessage());
+        }
+        // Bitrix24 events have no id of their own and carry nothing but the deal id: what we act on is the deal as the
+        // portal has it now. The event, the deal, the time it was sent and the state read make the id, remembered like
+        // a CRM event id: the same request replayed changes nothing, while two real edits in the same second differ
+        String eventId = event + ":" + bitrixDealId + ":" + ts + ":" + stateDigest(fields);
+        Optional<CrmEventHandler.Outcome> seen = handler.replayed(CrmEventHandler.SOURCE_BITRIX24, eventId);
+        if (seen.isPresent()) {
+            log.info("Bitrix24 event {} seen before: not applied again", eventId);
+            return answer(seen.get());
         }
         DealView[] found = new DealView[1];
         CrmEventHandler.Outcome outcome = handler.once(CrmEventHandler.SOURCE_BITRIX24, eventId, null,
@@ -150,6 +151,18 @@ class Bitrix24Controller {
         ChangeResult r = deals.change(ours.get().id(), DealChange.external("bitrix24", status, amount, currency, null, false));
         log.info("Bitrix24 deal {} -> deal {}: {} ({})", bitrixDealId, ours.get().id(), status, r.changed() ? "applied" : "unchanged");
         return CrmEventHandler.Outcome.ok(result(ours.get().id(), r.deal().status(), r.changed() ? "applied" : "unchanged", null));
+    }
+
+    /** A short digest of what we map from the portal's deal (stage, amount, currency, lead). */
+    static String stateDigest(JsonNode fields) {
+        String state = String.join("|", fields.path("STAGE_ID").asString(""), fields.path("OPPORTUNITY").asString(""),
+                fields.path("CURRENCY_ID").asString(""), fields.path("LEAD_ID").asString(""));
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(state.getBytes(StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(hash, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static ResponseEntity<Map<String, Object>> answer(CrmEventHandler.Outcome o) {

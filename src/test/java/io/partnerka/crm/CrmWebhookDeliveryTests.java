@@ -53,14 +53,19 @@ class CrmWebhookDeliveryTests extends DealsTestBase {
         drain(sender);
         HttpStandIn.Request hook = hooksFor(deal.id()).get(0);
         assertThat(hook.header("X-Partnerka-Event")).isEqualTo("lead.submitted");
-        assertThat(hook.header("X-Partnerka-Signature")).isEqualTo(CrmEventsEndpointTests.sign(hook.body(), SECRET));
+        // signed like the inbound events: the attempt's timestamp is part of what is signed
+        long timestamp = Long.parseLong(hook.header("X-Partnerka-Timestamp"));
+        assertThat(timestamp).isBetween(java.time.Instant.now().getEpochSecond() - 60, java.time.Instant.now().getEpochSecond());
+        assertThat(hook.header("X-Partnerka-Signature")).isEqualTo(CrmEventsEndpointTests.sign(timestamp, hook.body(), SECRET));
         JsonNode body = json.readTree(hook.body());
         assertThat(hook.header("X-Partnerka-Delivery")).isEqualTo(body.path("id").asString());
         assertThat(body.path("type").asString()).isEqualTo("lead.submitted");
         assertThat(body.path("data").path("client").path("phone").asString()).isEqualTo("+79035550101");
         assertThat(body.path("data").path("product").path("id").asString()).isEqualTo("payroll");
         assertThat(body.path("data").path("partner").path("name").asString()).isEqualTo("Анна Вебхук");
-        assertThat(delivery(deal.id(), "lead.submitted")).containsEntry("status", "DELIVERED").containsEntry("attempts", 1);
+        // delivered: the row keeps its metadata, not the client's name and phone
+        assertThat(delivery(deal.id(), "lead.submitted")).containsEntry("status", "DELIVERED").containsEntry("attempts", 1)
+                .containsEntry("payload", null);
     }
 
     @Test
