@@ -16,16 +16,17 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Applies an authenticated CRM event at most once, and remembers its id whatever happened. In one transaction: the
- * event id is claimed first (a replay, even a concurrent one, waits for the first and then changes nothing), then the
- * deal moves with its history, ledger entry and the partner's notification inside a savepoint. A refusal rolls the
- * savepoint back (nothing is half-applied) but the id stays, with the answer it got: a refused event replayed later
- * is never applied, even when the deal has meanwhile reached a state that would allow it. A corrected event needs a
- * new id. Unexpected failures (the database away) roll everything back, the id included, so the CRM's retry works.
+ * Applies an authenticated CRM event at most once, and remembers its id whatever happened. The event id is locked
+ * first (a transaction-scoped advisory lock: a replay, even a concurrent one on another instance, waits for the
+ * first and then finds its outcome). The deal moves with its history, ledger entry and the partner's notification,
+ * and the id is recorded as applied, in one transaction. A refusal rolls that transaction back (nothing is
+ * half-applied), but before the lock is let go the id is recorded in a transaction of its own with the answer it got:
+ * a refused event replayed later is never applied, even when the deal has meanwhile reached a state that would allow
+ * it. A corrected event needs a new id. Unexpected failures (the database away) leave no trace, so the CRM's retry
+ * works.
  */
 @Service
 class CrmEventHandler {
@@ -52,18 +53,19 @@ class CrmEventHandler {
     private final JdbcClient jdbc;
     private final Deals deals;
     private final Messages messages;
-    private final TransactionTemplate savepoint;
+    private final TransactionTemplate transaction;
+    private final TransactionTemplate apart;
 
     CrmEventHandler(JdbcClient jdbc, Deals deals, Messages messages, PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
         this.deals = deals;
         this.messages = messages;
-        this.savepoint = new TransactionTemplate(transactions);
-        this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
+        this.transaction = new TransactionTemplate(transactions);
+        this.apart = new TransactionTemplate(transactions);
+        this.apart.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
 
     /** A signed event of our CRM contract. */
-    @Transactional
     Outcome apply(CrmEvent e) {
         return once(SOURCE_CRM, e.eventId(), e.status(), () -> {
             DealView deal = resolve(e);
@@ -74,35 +76,41 @@ class CrmEventHandler {
     }
 
     /**
-     * Runs {@code action} once for this event id of this source; joins the caller's transaction. The action's refusals
-     * ({@link CrmRejection}, or a {@link UserError} turned into an answer by {@code refused}) roll back to a savepoint
-     * and are remembered with the answer; a replay gets {@link #replayed}.
+     * Runs {@code action} once for this event id of this source, in a transaction of its own. The action's refusals
+     * ({@link CrmRejection}, or a {@link UserError} turned into an answer by {@code refused}) roll its changes back and
+     * are remembered with the answer; a replay gets {@link #replayed}.
      */
-    @Transactional
     Outcome once(String source, String eventId, String status, Supplier<Outcome> action, Function<UserError, Outcome> refused) {
-        int claimed = jdbc.sql("""
-                        INSERT INTO crm_event (source, event_id, status, result) VALUES (?, ?, ?, 'pending')
-                        ON CONFLICT DO NOTHING""")
-                .params(source, eventId, status).update();
-        if (claimed == 0) return replayed(source, eventId).orElseThrow();
-        Outcome outcome;
-        try {
-            outcome = savepoint.execute(tx -> action.get());
-        } catch (CrmRejection r) {
-            outcome = new Outcome(r.status, error(r.error, r.getMessage()));
-        } catch (UserError u) {
-            outcome = refused.apply(u);
-        }
-        Object dealId = outcome.body().get("deal_id");
+        return transaction.execute(tx -> {
+            jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))").param(source + ":" + eventId)
+                    .query((rs, n) -> 1).list();
+            Optional<Outcome> seen = replayed(source, eventId);
+            if (seen.isPresent()) return seen.get();
+            Outcome outcome;
+            try {
+                outcome = action.get();
+            } catch (CrmRejection | UserError refusal) {
+                Outcome answer = refusal instanceof CrmRejection r ? new Outcome(r.status, error(r.error, r.getMessage()))
+                        : refused.apply((UserError) refusal);
+                tx.setRollbackOnly();
+                // remembered now, while this transaction still holds the lock: no copy can slip in between
+                apart.executeWithoutResult(t -> remember(source, eventId, status, answer));
+                return answer;
+            }
+            remember(source, eventId, status, outcome);
+            return outcome;
+        });
+    }
+
+    private void remember(String source, String eventId, String status, Outcome outcome) {
         Object dealStatus = outcome.body().get("status");
         jdbc.sql("""
-                        UPDATE crm_event SET deal_id = ?, status = coalesce(?, status), result = ?, http_status = ?, error = ?,
-                               reason = left(?, 500)
-                        WHERE source = ? AND event_id = ?""")
-                .params(dealId, dealStatus, outcome.status() == 200 ? outcome.result() : "refused", outcome.status(),
-                        outcome.body().get("error"), reason(outcome), source, eventId)
+                        INSERT INTO crm_event (source, event_id, deal_id, status, result, http_status, error, reason)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, left(?, 500))""")
+                .params(source, eventId, outcome.body().get("deal_id"), dealStatus == null ? status : dealStatus,
+                        outcome.status() == 200 ? outcome.result() : "refused", outcome.status(), outcome.body().get("error"),
+                        reason(outcome))
                 .update();
-        return outcome;
     }
 
     /** Whether this event id was seen before (and then how a replay is answered). */
