@@ -49,7 +49,7 @@ class OutboxRetentionTests {
     void aDeliveredMessageKeepsItsMetadataAndNothingOfWhatItSaid() {
         long chat = CHATS.incrementAndGet();
         long id = outbox.send(chat, Reply.Text.of("Клиент Иван Петров, телефон " + PHONE)
-                .withButtons(List.of(List.of(new Button("Позвонить", null, "tel:" + PHONE)))));
+                .withButtons(List.of(List.of(new Button("Карточка", null, "https://crm.example.com/clients?phone=" + PHONE)))));
         long doc = outbox.send(chat, new Reply.Document("clients.csv", ("Иван;" + PHONE).getBytes(), "Список: " + PHONE));
         awaitStatus(id, "SENT");
         awaitStatus(doc, "SENT");
