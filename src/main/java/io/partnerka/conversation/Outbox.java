@@ -25,15 +25,25 @@ public class Outbox {
     private static final Duration LEASE = Duration.ofSeconds(60);
     private static final Duration LEASE_CHECK_EVERY = Duration.ofSeconds(5);
 
+    /**
+     * What a finished row keeps of its payload: the kind of message (and the reference of a stored document), never
+     * what was said (a client's phone, an invoice, a card mask).
+     */
+    static final String METADATA_ONLY = """
+            jsonb_strip_nulls(jsonb_build_object('type', payload->'type', 'store', payload->'store', 'key', payload->'key'))""";
+
     private final JdbcClient jdbc;
     private final JsonMapper json;
+    /** Whether a finished row drops its content in the statement that finishes it (else the pruning job does later). */
+    private final boolean dropOnFinish;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
     private volatile boolean signalled;
     private volatile long nextLeaseCheck = System.nanoTime();
 
-    Outbox(JdbcClient jdbc) {
+    Outbox(JdbcClient jdbc, RetentionSettings retention) {
         this.jdbc = jdbc;
+        this.dropOnFinish = retention.deliveredContent().isZero();
         this.json = JsonMapper.builder().addMixIn(Reply.class, ReplyTypes.class).build();
     }
 
@@ -114,9 +124,13 @@ public class Outbox {
                 .stream().sorted(java.util.Comparator.comparingLong(OutboundMessage::id)).toList();
     }
 
-    /** Delivered; the transport's message id is kept so later edits can refer to it. */
+    /**
+     * Delivered; the transport's message id is kept so later edits can refer to it. The content is dropped in the same
+     * statement: the person has it now, and the row keeps only what the audit and the operator need.
+     */
     public void delivered(long id, Integer transportMessageId) {
-        jdbc.sql("UPDATE outbox SET status = 'SENT', sent_at = now(), telegram_message_id = ?, lease_until = NULL WHERE id = ?")
+        jdbc.sql("UPDATE outbox SET status = 'SENT', sent_at = now(), done_at = now(), telegram_message_id = ?, lease_until = NULL"
+                        + contentDrop() + " WHERE id = ?")
                 .params(transportMessageId, id).update();
     }
 
@@ -129,7 +143,8 @@ public class Outbox {
 
     /** Given up on (an optional call that failed, or a permanent error); the chat's next messages go on. */
     public void failed(long id, String error) {
-        jdbc.sql("UPDATE outbox SET status = 'FAILED', lease_until = NULL, last_error = ? WHERE id = ?")
+        jdbc.sql("UPDATE outbox SET status = 'FAILED', done_at = now(), lease_until = NULL, last_error = ?" + contentDrop()
+                        + " WHERE id = ?")
                 .params(abbreviate(error), id).update();
         signal();
     }
@@ -179,8 +194,13 @@ public class Outbox {
 
     /** Drops what waits for a chat that blocked the bot: it gets nothing more until it writes again. */
     void dropPending(long chatId) {
-        jdbc.sql("UPDATE outbox SET status = 'DROPPED', lease_until = NULL WHERE chat_id = ? AND status IN ('PENDING', 'SENDING')")
+        jdbc.sql("UPDATE outbox SET status = 'DROPPED', done_at = now(), lease_until = NULL" + contentDrop()
+                        + " WHERE chat_id = ? AND status IN ('PENDING', 'SENDING')")
                 .param(chatId).update();
+    }
+
+    private String contentDrop() {
+        return dropOnFinish ? ", payload = " + METADATA_ONLY : "";
     }
 
     private static String abbreviate(String s) {

@@ -43,8 +43,29 @@ public sealed interface Reply {
         }
     }
 
-    /** A file: the content travels inside the outbox row, so it is never lost between commit and send. */
-    record Document(String fileName, byte[] content, String caption) implements Reply {
+    /**
+     * A file. Either its content travels inside the outbox row (never lost between commit and send, dropped once
+     * delivered), or, for a document its feature keeps anyway (an invoice lives with its payout), only a reference
+     * does: {@code store} names a {@link DocumentStore} and {@code key} the document in it, read when sending.
+     */
+    record Document(String fileName, byte[] content, String caption, String store, String key) implements Reply {
+
+        public Document(String fileName, byte[] content, String caption) {
+            this(fileName, content, caption, null, null);
+        }
+
+        /** A document sent by reference: stored once by its feature, not copied into the outbox. */
+        public static Document stored(String store, String key, String fileName, String caption) {
+            return new Document(fileName, null, caption, store, key);
+        }
+
+        public boolean byReference() {
+            return store != null;
+        }
+
+        public Document withContent(byte[] bytes) {
+            return new Document(fileName, bytes, caption, store, key);
+        }
     }
 
     /** A file Telegram already has (a partner's photo or document passed on to a manager), sent by its file id. */

@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
  * Sends what {@link CrmWebhooks} queued: claims due rows (a lease, {@code FOR UPDATE SKIP LOCKED}, so several
  * instances share the work and a crashed sender's rows come back), one deal's rows in order, and records the
  * outcome. A failure is retried with exponential backoff and jitter up to {@code partnerka.crm.delivery.max-attempts},
- * then the row is kept as FAILED for an operator. Everything lives in the table, so a restart loses nothing.
+ * then the row is kept as FAILED for an operator (until {@link CrmRetention} prunes it). A delivered row drops its payload. Everything lives in the table, so a restart loses nothing.
  */
 @Component
 class CrmDeliverySender {
@@ -61,7 +61,10 @@ class CrmDeliverySender {
         for (Delivery d : due) {
             try {
                 transport(d.target()).send(d);
-                jdbc.sql("UPDATE crm_delivery SET status = 'DELIVERED', delivered_at = now(), lease_until = NULL, last_error = NULL WHERE id = ?")
+                // the receiver has it: the payload (a client's name and phone) is dropped in the same statement
+                jdbc.sql("""
+                                UPDATE crm_delivery SET status = 'DELIVERED', delivered_at = now(), done_at = now(),
+                                       lease_until = NULL, last_error = NULL, payload = NULL WHERE id = ?""")
                         .param(d.id()).update();
                 log.info("CRM delivery {} ({} {}) delivered on attempt {}", d.id(), d.target(), d.eventType(), d.attempts());
             } catch (Exception e) {
@@ -103,7 +106,8 @@ class CrmDeliverySender {
     private void failed(Delivery d, String error) {
         String reason = error.length() > 500 ? error.substring(0, 500) : error;
         if (d.attempts() >= settings.maxAttempts) {
-            jdbc.sql("UPDATE crm_delivery SET status = 'FAILED', lease_until = NULL, last_error = ? WHERE id = ?")
+            // kept with its payload for an operator until partnerka.retention.crm-deliveries
+            jdbc.sql("UPDATE crm_delivery SET status = 'FAILED', done_at = now(), lease_until = NULL, last_error = ? WHERE id = ?")
                     .params(reason, d.id()).update();
             log.error("CRM delivery {} ({} {}) given up after {} attempts: {}", d.id(), d.target(), d.eventType(), d.attempts(), reason);
             return;

@@ -1,12 +1,9 @@
 package io.partnerka.crm;
 
-import io.partnerka.conversation.Messages;
-import io.partnerka.conversation.UserError;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.LinkedHashMap;
+import java.time.Instant;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.ResponseEntity;
@@ -15,33 +12,33 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /api/crm/deals/events}: a CRM reports a deal's status (and amount). The raw body must be signed:
- * {@code X-Partnerka-Signature: sha256=<hex HMAC-SHA256 of the body under partnerka.crm.secret>}.
- * 200 applied / unchanged / duplicate; 400 malformed (with the reason); 401 bad signature; 404 unknown deal;
- * 409 a move the pipeline does not allow; 413 a body over 64 KiB; 503 when no secret is configured.
- * Nothing is ever half-applied.
+ * {@code POST /api/crm/deals/events}: a CRM reports a deal's status (and amount). Signed:
+ * {@code X-Partnerka-Timestamp: <unix seconds>} and
+ * {@code X-Partnerka-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>" under partnerka.crm.secret>},
+ * the timestamp within {@code partnerka.crm.max-skew} (5 minutes) of our clock. Every authenticated event id is
+ * remembered with its outcome: a replay is answered 200 "duplicate" (applied before) or 409 "already_seen" (refused
+ * before) and never applied. 200 applied / unchanged / duplicate; 400 malformed (with the reason); 401 bad or missing
+ * signature or timestamp, or a stale one; 404 unknown deal; 409 a move the pipeline does not allow, or a replay of a
+ * refused event; 413 a body over 64 KiB; 503 when no secret is configured. Nothing is ever half-applied.
  */
 @RestController
 class CrmEventsController {
 
     private static final Logger log = LoggerFactory.getLogger(CrmEventsController.class);
     private static final int MAX_BODY = 64 * 1024;
-    private static final Set<String> CONFLICTS = Set.of("deal.move-not-allowed", "deal.move-needs-reopen",
-            "deal.external-conflict", "deal.changed-meanwhile");
 
     private final CrmSettings settings;
     private final CrmEventHandler handler;
-    private final Messages messages;
 
-    CrmEventsController(CrmSettings settings, CrmEventHandler handler, Messages messages) {
+    CrmEventsController(CrmSettings settings, CrmEventHandler handler) {
         this.settings = settings;
         this.handler = handler;
-        this.messages = messages;
     }
 
     @PostMapping("/api/crm/deals/events")
     ResponseEntity<Map<String, Object>> receive(InputStream body,
-                                                @RequestHeader(value = Signatures.HEADER, required = false) String signature)
+                                                @RequestHeader(value = Signatures.HEADER, required = false) String signature,
+                                                @RequestHeader(value = Signatures.TIMESTAMP, required = false) String timestamp)
             throws IOException {
         try {
             if (settings.secret == null) {
@@ -49,35 +46,34 @@ class CrmEventsController {
             }
             byte[] raw = body.readNBytes(MAX_BODY + 1); // never more than that in memory, whatever is sent
             if (raw.length > MAX_BODY) throw new CrmRejection(413, "too_large", "the body is larger than 64 KiB");
-            if (!Signatures.verify(raw, signature, settings.secret)) {
-                throw new CrmRejection(401, "bad_signature",
-                        "X-Partnerka-Signature must be sha256=<hex HMAC-SHA256 of the raw body under the shared secret>");
+            Long ts = Signatures.timestamp(timestamp);
+            if (ts == null) {
+                throw new CrmRejection(401, "missing_timestamp", Signatures.TIMESTAMP + " (unix seconds) is required, and it is "
+                        + "part of the signature: " + Signatures.HEADER + ": sha256=<hex HMAC-SHA256 of \"<timestamp>.<raw body>\">");
+            }
+            if (!Signatures.verify(ts, raw, signature, settings.secret)) {
+                throw new CrmRejection(401, "bad_signature", Signatures.HEADER
+                        + " must be sha256=<hex HMAC-SHA256 of \"<timestamp>.<raw body>\" under the shared secret>, "
+                        + "the timestamp being the " + Signatures.TIMESTAMP + " header");
+            }
+            Instant now = Instant.now();
+            if (!Signatures.fresh(ts, now, settings.maxSkew)) {
+                throw new CrmRejection(401, "stale_timestamp", Signatures.TIMESTAMP + " is " + Signatures.skewSeconds(ts, now)
+                        + " s away from the server's clock; at most " + settings.maxSkew.toSeconds()
+                        + " s are accepted: sign each request when you send it (a replayed request is refused)");
             }
             CrmEvent event = CrmEvent.parse(raw);
-            Map<String, Object> result = handler.apply(event);
-            log.info("CRM event {} for deal {}: {}", event.eventId(), result.get("deal_id"), result.get("result"));
-            return ResponseEntity.ok(result);
+            CrmEventHandler.Outcome outcome = handler.apply(event);
+            log.info("CRM event {} for deal {}: {} ({})", event.eventId(), outcome.body().get("deal_id"), outcome.result(),
+                    outcome.status());
+            return ResponseEntity.status(outcome.status()).body(outcome.body());
         } catch (CrmRejection r) {
-            if (r.status == 401) log.warn("CRM event refused: bad signature");
+            if (r.status == 401) log.warn("CRM event refused: {}", r.error);
             return error(r.status, r.error, r.getMessage());
-        } catch (UserError e) {
-            return refusal(e, messages);
         }
     }
 
-    /** A deal refusal as an HTTP answer: the reason in English, without markup. */
-    static ResponseEntity<Map<String, Object>> refusal(UserError e, Messages messages) {
-        String reason = org.springframework.web.util.HtmlUtils.htmlUnescape(
-                messages.text("en", e.key(), e.args()).replaceAll("<[^>]+>", ""));
-        if ("deal.not-found".equals(e.key())) return error(404, "unknown_deal", reason);
-        if (CONFLICTS.contains(e.key())) return error(409, "conflict", reason);
-        return error(400, "bad_request", reason);
-    }
-
     static ResponseEntity<Map<String, Object>> error(int status, String error, String reason) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", error);
-        body.put("message", reason);
-        return ResponseEntity.status(status).body(body);
+        return ResponseEntity.status(status).body(CrmEventHandler.error(error, reason));
     }
 }

@@ -11,6 +11,8 @@ import org.springframework.stereotype.Component;
 class CrmSettings {
 
     final String secret;
+    /** How far an inbound event's signed timestamp may be from our clock (either way). */
+    final Duration maxSkew;
     final String webhookUrl;
     final int maxAttempts;
     final Duration backoffBase;
@@ -23,6 +25,7 @@ class CrmSettings {
     final Map<String, String> stageMap;
 
     CrmSettings(@Value("${partnerka.crm.secret:}") String secret,
+                @Value("${partnerka.crm.max-skew:5m}") Duration maxSkew,
                 @Value("${partnerka.crm.webhook-url:}") String webhookUrl,
                 @Value("${partnerka.crm.delivery.max-attempts:20}") int maxAttempts,
                 @Value("${partnerka.crm.delivery.backoff-base:10s}") Duration backoffBase,
@@ -34,6 +37,8 @@ class CrmSettings {
                 @Value("${partnerka.bitrix24.partner-field:}") String bitrixPartnerField,
                 @Value("${partnerka.bitrix24.stage-map:NEW=new,PREPARATION=in_progress,PREPAYMENT_INVOICE=contract,EXECUTING=contract,FINAL_INVOICE=contract,WON=paid,LOSE=lost,APOLOGY=lost}") String stageMap) {
         this.secret = blankToNull(secret);
+        if (maxSkew.isNegative() || maxSkew.isZero()) throw new IllegalStateException("partnerka.crm.max-skew must be positive");
+        this.maxSkew = maxSkew;
         this.webhookUrl = checkedUrl("partnerka.crm.webhook-url", webhookUrl);
         this.maxAttempts = Math.max(1, maxAttempts);
         this.backoffBase = backoffBase;

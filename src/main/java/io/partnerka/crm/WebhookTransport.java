@@ -9,7 +9,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * POSTs an envelope to {@code partnerka.crm.webhook-url}, signed like the inbound events:
- * {@code X-Partnerka-Signature: sha256=<hex HMAC-SHA256 of the body>}, plus {@code X-Partnerka-Event} (the type) and
+ * {@code X-Partnerka-Timestamp: <unix seconds of this attempt>} and
+ * {@code X-Partnerka-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">}, plus {@code X-Partnerka-Event} (the type) and
  * {@code X-Partnerka-Delivery} (the event id, the same on every retry: receivers dedupe by it). Any 2xx is delivered.
  */
 @Component
@@ -34,7 +35,12 @@ class WebhookTransport implements CrmDeliverySender.Transport {
                 .header("X-Partnerka-Event", d.eventType())
                 .header("X-Partnerka-Delivery", d.eventId())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        if (settings.secret != null) request.header(Signatures.HEADER, Signatures.sign(body, settings.secret));
+        if (settings.secret != null) {
+            // signed at each attempt: a retry hours later still arrives inside the receiver's window
+            long timestamp = java.time.Instant.now().getEpochSecond();
+            request.header(Signatures.TIMESTAMP, Long.toString(timestamp))
+                    .header(Signatures.HEADER, Signatures.sign(timestamp, body, settings.secret));
+        }
         HttpResponse<Void> response = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
         if (response.statusCode() / 100 != 2) throw new IllegalStateException("webhook answered HTTP " + response.statusCode());
     }

@@ -80,9 +80,9 @@ class ManagerPayoutsAction implements ChatAction {
 
     private void invoice(ChatContext ctx, String id) {
         if (!id.matches("\\d{1,18}")) throw new UserError("payout.invoice-usage");
-        byte[] pdf = payouts.invoicePdf(Long.parseLong(id)).orElseThrow(() -> new UserError("payout.not-found"));
+        if (payouts.invoicePdf(Long.parseLong(id)).isEmpty()) throw new UserError("payout.not-found");
         PayoutView v = payouts.find(Long.parseLong(id)).orElseThrow();
-        ctx.reply(new Reply.Document("invoice-" + v.invoiceNumber() + ".pdf", pdf,
+        ctx.reply(Reply.Document.stored(InvoiceDocuments.NAME, String.valueOf(v.id()), "invoice-" + v.invoiceNumber() + ".pdf",
                 ctx.text("payout.invoice-caption-resend", "number", v.invoiceNumber(), "id", v.id())));
     }
 

@@ -170,10 +170,11 @@ public class Payouts {
         jdbc.sql("UPDATE payout SET invoice_number = ?, invoice_pdf = ? WHERE id = ?").params(number, pdf, id).update();
         payout = find(id).orElseThrow();
         long item = approvals.submit(KIND, id);
-        notifier.send(p.chatId(), new Reply.Document(invoices.fileName(number), pdf,
+        // the invoice is stored once, above; the messages only refer to it
+        notifier.send(p.chatId(), Reply.Document.stored(InvoiceDocuments.NAME, String.valueOf(id), invoices.fileName(number),
                 notifier.text(p.chatId(), "payout.invoice-caption-partner", Map.of("number", number))));
         for (long manager : roles.managerIds()) {
-            notifier.send(manager, new Reply.Document(invoices.fileName(number), pdf,
+            notifier.send(manager, Reply.Document.stored(InvoiceDocuments.NAME, String.valueOf(id), invoices.fileName(number),
                     notifier.text(manager, "payout.invoice-caption-manager", Map.of("number", number, "item", item,
                             "name", p.name()))));
         }

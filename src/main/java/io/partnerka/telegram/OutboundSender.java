@@ -3,6 +3,8 @@ package io.partnerka.telegram;
 import io.partnerka.conversation.Chats;
 import io.partnerka.conversation.OutboundMessage;
 import io.partnerka.conversation.Outbox;
+import io.partnerka.conversation.Reply;
+import io.partnerka.conversation.StoredDocuments;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -35,6 +37,7 @@ class OutboundSender implements SmartLifecycle {
 
     private final Outbox outbox;
     private final Chats chats;
+    private final StoredDocuments documents;
     private final ObjectProvider<TelegramClient> clients;
     private final TelegramProperties.Sender settings;
     private final RateLimits limits;
@@ -44,9 +47,11 @@ class OutboundSender implements SmartLifecycle {
     private Thread dispatcher;
     private volatile boolean running;
 
-    OutboundSender(Outbox outbox, Chats chats, ObjectProvider<TelegramClient> clients, TelegramProperties properties) {
+    OutboundSender(Outbox outbox, Chats chats, StoredDocuments documents, ObjectProvider<TelegramClient> clients,
+                   TelegramProperties properties) {
         this.outbox = outbox;
         this.chats = chats;
+        this.documents = documents;
         this.clients = clients;
         this.settings = properties.sender();
         TelegramProperties.Rate rate = properties.rate();
@@ -154,8 +159,15 @@ class OutboundSender implements SmartLifecycle {
                 log.debug("Outbox {} not sent: chat {} is unreachable", m.id(), m.chatId());
                 return;
             }
-            if (ReplyRenderer.counted(m.reply())) limits.acquire(m.chatId());
-            Integer messageId = ReplyRenderer.send(client, m.chatId(), m.reply());
+            // a document sent by reference (an invoice) is read from where its feature keeps it, just now
+            Reply reply = documents.resolve(m.reply()).orElse(null);
+            if (reply == null) {
+                record(m, () -> outbox.failed(m.id(), "the stored document no longer exists"));
+                log.warn("Outbox {} for chat {} not sent: its stored document no longer exists", m.id(), m.chatId());
+                return;
+            }
+            if (ReplyRenderer.counted(reply)) limits.acquire(m.chatId());
+            Integer messageId = ReplyRenderer.send(client, m.chatId(), reply);
             recordDelivered(m, messageId);
             log.debug("Delivered outbox {} ({}) to chat {}", m.id(), method, m.chatId());
         } catch (InterruptedException e) {

@@ -67,8 +67,13 @@ class Bitrix24AdapterTests extends DealsTestBase {
 
     /** What Bitrix24's outbound webhook posts: a form with the event, the deal id and the application token. */
     private HttpResponse<String> event(String event, String dealId, String token) throws Exception {
+        return event(event, dealId, token, java.time.Instant.now().getEpochSecond());
+    }
+
+    /** Each call is a new event when sent a second or more after the previous one (Bitrix24's ts is in seconds). */
+    private HttpResponse<String> event(String event, String dealId, String token, long ts) throws Exception {
         StringBuilder form = new StringBuilder("event=" + event + "&data%5BFIELDS%5D%5BID%5D=" + dealId
-                + "&ts=1700000000&auth%5Bdomain%5D=example.bitrix24.ru&auth%5Bmember_id%5D=abc");
+                + "&ts=" + ts + "&auth%5Bdomain%5D=example.bitrix24.ru&auth%5Bmember_id%5D=abc");
         if (token != null) form.append("&auth%5Bapplication_token%5D=").append(URLEncoder.encode(token, StandardCharsets.UTF_8));
         return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/crm/bitrix24/events"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
@@ -141,8 +146,9 @@ class Bitrix24AdapterTests extends DealsTestBase {
         anna.poll();
         anna.expect("deal.notify.paid").expectContaining("18\u00a0000,00\u00a0₽");
 
-        // Bitrix24 sends updates for every edit: the same stage again changes nothing
-        assertThat(body(event("ONCRMDEALUPDATE", portalDealId, BITRIX_TOKEN)).path("result").asString()).isEqualTo("unchanged");
+        // Bitrix24 sends updates for every edit: the same stage again (a later edit) changes nothing
+        long later = java.time.Instant.now().getEpochSecond() + 1;
+        assertThat(body(event("ONCRMDEALUPDATE", portalDealId, BITRIX_TOKEN, later)).path("result").asString()).isEqualTo("unchanged");
         assertThat(ledgerEntries(deal.id())).isEqualTo(1);
     }
 
@@ -180,5 +186,41 @@ class Bitrix24AdapterTests extends DealsTestBase {
         assertThat(event("ONCRMDEALUPDATE", "not-a-number", BITRIX_TOKEN).statusCode()).isEqualTo(400);
         standIn.answer(REST + "crm.deal.get.json", r -> new Response(500, "oops"));
         assertThat(event("ONCRMDEALUPDATE", portalDealId, BITRIX_TOKEN).statusCode()).isEqualTo(502);
+    }
+
+    @Test
+    void aReplayedEventChangesNothingAndAStaleOneIsRefused() throws Exception {
+        ChatTester anna = approvedPartner("Анна Повтор Битрикс");
+        DealView deal = submit(anna, "Клиент Повторов Портала");
+        String leadId = leadOf(deal);
+        String portalDealId = "92" + deal.id();
+        portalDeal(portalDealId, "PREPARATION", leadId, "0", "RUB");
+        long ts = java.time.Instant.now().getEpochSecond();
+
+        // sent six minutes ago (or captured then and replayed now): refused before the portal is asked
+        HttpResponse<String> stale = event("ONCRMDEALUPDATE", portalDealId, BITRIX_TOKEN, ts - 360);
+        assertThat(stale.statusCode()).isEqualTo(401);
+        assertThat(body(stale).path("error").asString()).isEqualTo("stale_timestamp");
+        assertThat(standIn.requests(REST + "crm.deal.get.json")).noneMatch(r -> r.body().contains(portalDealId));
+        assertThat(deals.find(deal.id()).orElseThrow().status()).isEqualTo("new");
+
+        assertThat(body(event("ONCRMDEALUPDATE", portalDealId, BITRIX_TOKEN, ts)).path("result").asString()).isEqualTo("applied");
+        // our manager moves the deal on meanwhile; the same request replayed must not move it back or again
+        deals.change(deal.id(), io.partnerka.deal.DealChange.external("crm", "contract", null, null, null, false));
+        HttpResponse<String> replay = event("ONCRMDEALUPDATE", portalDealId, BITRIX_TOKEN, ts);
+        assertThat(replay.statusCode()).isEqualTo(200);
+        assertThat(body(replay).path("result").asString()).isEqualTo("duplicate");
+        assertThat(body(replay).path("first_result").asString()).isEqualTo("applied");
+        assertThat(deals.find(deal.id()).orElseThrow().status()).isEqualTo("contract");
+        assertThat(jdbc.sql("SELECT result FROM crm_event WHERE source = 'bitrix24' AND event_id LIKE ?")
+                .param("ONCRMDEALUPDATE:" + portalDealId + ":" + ts + ":%").query(String.class).single()).isEqualTo("applied");
+
+        // without ts there is no window: refused
+        String noTs = "event=ONCRMDEALUPDATE&data%5BFIELDS%5D%5BID%5D=" + portalDealId + "&auth%5Bapplication_token%5D=" + BITRIX_TOKEN;
+        HttpResponse<String> missing = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/crm/bitrix24/events"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(noTs)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(missing.statusCode()).isEqualTo(400);
+        assertThat(body(missing).path("message").asString()).contains("ts");
     }
 }

@@ -37,23 +37,48 @@ class CrmEventsEndpointTests extends DealsTestBase {
 
     @LocalServerPort int port;
 
-    /** Signed exactly as the README tells a CRM to sign: HMAC-SHA256 of the raw body, hex, prefixed "sha256=". */
-    static String sign(String body, String secret) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+    /**
+     * Signed exactly as the README tells a CRM to sign: HMAC-SHA256 of "<timestamp>.<raw body>", hex, prefixed
+     * "sha256=", the timestamp (unix seconds) also sent as X-Partnerka-Timestamp.
+     */
+    static String sign(long timestamp, String body, String secret) throws Exception {
+        return hmac(timestamp + "." + body, secret);
     }
 
-    private HttpResponse<String> post(String body, String signature) throws Exception {
+    private static String hmac(String base, String secret) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return "sha256=" + HexFormat.of().formatHex(mac.doFinal(base.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static long now() {
+        return java.time.Instant.now().getEpochSecond();
+    }
+
+    private HttpResponse<String> post(String body, Long timestamp, String signature) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/crm/deals/events"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (timestamp != null) request.header("X-Partnerka-Timestamp", timestamp.toString());
         if (signature != null) request.header("X-Partnerka-Signature", signature);
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A signed request as a CRM sends it, kept so the very same bytes can be sent again (a replay). */
+    private record Signed(String body, long timestamp, String signature) {
+    }
+
+    private Signed signed(String body) throws Exception {
+        long ts = now();
+        return new Signed(body, ts, sign(ts, body, SECRET));
+    }
+
+    private HttpResponse<String> post(Signed s) throws Exception {
+        return post(s.body(), s.timestamp(), s.signature());
+    }
+
     private HttpResponse<String> postSigned(String body) throws Exception {
-        return post(body, sign(body, SECRET));
+        return post(signed(body));
     }
 
     private JsonNode json(HttpResponse<String> response) {
@@ -77,9 +102,9 @@ class CrmEventsEndpointTests extends DealsTestBase {
         String body = """
                 {"event_id": "%s", "deal_id": %d, "status": "paid", "amount": "150000.00", "currency": "RUB",
                  "comment": "Оплата по счёту 17"}""".formatted(id, deal.id());
-        String signature = sign(body, SECRET);
+        Signed request = signed(body);
 
-        HttpResponse<String> first = post(body, signature);
+        HttpResponse<String> first = post(request);
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(json(first).path("result").asString()).isEqualTo("applied");
         assertThat(json(first).path("status").asString()).isEqualTo("paid");
@@ -88,7 +113,7 @@ class CrmEventsEndpointTests extends DealsTestBase {
         assertThat(ledgerEntries(deal.id())).isEqualTo(1);
 
         // the very same request again (a replay, or the CRM's own retry): 200, and nothing happens twice
-        HttpResponse<String> replay = post(body, signature);
+        HttpResponse<String> replay = post(request);
         assertThat(replay.statusCode()).isEqualTo(200);
         assertThat(json(replay).path("result").asString()).isEqualTo("duplicate");
         assertThat(json(replay).path("deal_id").asLong()).isEqualTo(deal.id());
@@ -111,11 +136,13 @@ class CrmEventsEndpointTests extends DealsTestBase {
                 .formatted(id, deal.id());
         String tampered = body.replace("100.00", "100000000.00");
 
-        assertThat(post(body, null).statusCode()).isEqualTo(401);
-        assertThat(post(body, sign(body, "wrong-secret")).statusCode()).isEqualTo(401);
-        assertThat(post(tampered, sign(body, SECRET)).statusCode()).isEqualTo(401);
-        assertThat(post(body, "sha256=deadbeef").statusCode()).isEqualTo(401);
-        HttpResponse<String> bare = post(body, sign(body, SECRET).substring("sha256=".length()));
+        long ts = now();
+        assertThat(post(body, ts, null).statusCode()).isEqualTo(401);
+        assertThat(post(body, ts, sign(ts, body, "wrong-secret")).statusCode()).isEqualTo(401);
+        assertThat(post(tampered, ts, sign(ts, body, SECRET)).statusCode()).isEqualTo(401);
+        assertThat(post(body, ts + 1, sign(ts, body, SECRET)).statusCode()).as("another timestamp than the signed one").isEqualTo(401);
+        assertThat(post(body, ts, "sha256=deadbeef").statusCode()).isEqualTo(401);
+        HttpResponse<String> bare = post(body, ts, sign(ts, body, SECRET).substring("sha256=".length()));
         assertThat(bare.statusCode()).isEqualTo(401);
         assertThat(json(bare).path("error").asString()).isEqualTo("bad_signature");
 
@@ -123,7 +150,7 @@ class CrmEventsEndpointTests extends DealsTestBase {
         assertThat(crmEvents(id)).isZero();
         assertThat(ledgerEntries(deal.id())).isZero();
         // upper-case hex is the same signature
-        assertThat(post(body, sign(body, SECRET).toUpperCase().replace("SHA256=", "sha256=")).statusCode()).isEqualTo(200);
+        assertThat(post(body, ts, sign(ts, body, SECRET).toUpperCase().replace("SHA256=", "sha256=")).statusCode()).isEqualTo(200);
     }
 
     @Test
@@ -171,16 +198,23 @@ class CrmEventsEndpointTests extends DealsTestBase {
                 .formatted(eventId(), d, "x".repeat(70_000));
         assertThat(postSigned(huge).statusCode()).isEqualTo(413);
 
-        // paid without any amount: refused as a whole, the event id stays free for the corrected retry
+        // paid without any amount: refused as a whole, and the refused event id is remembered: the corrected event
+        // needs a new one (a refused id is never applied, whatever comes with it later)
         String id = eventId();
         HttpResponse<String> noAmount = postSigned("{\"event_id\": \"%s\", \"deal_id\": %d, \"status\": \"paid\"}".formatted(id, d));
         assertThat(noAmount.statusCode()).isEqualTo(400);
         assertThat(json(noAmount).path("message").asString()).contains("needs an amount");
-        assertThat(crmEvents(id)).isZero();
+        assertThat(crmEvents(id)).isOne();
         DealView untouched = deals.find(d).orElseThrow();
         assertThat(untouched.status()).isEqualTo("new");
         assertThat(untouched.version()).isEqualTo(deal.version());
-        HttpResponse<String> retry = postSigned("{\"event_id\": \"%s\", \"deal_id\": %d, \"status\": \"paid\", \"amount\": 999.99, \"currency\": \"EUR\"}".formatted(id, d));
+        String corrected = "{\"event_id\": \"%s\", \"deal_id\": %d, \"status\": \"paid\", \"amount\": 999.99, \"currency\": \"EUR\"}";
+        HttpResponse<String> sameId = postSigned(corrected.formatted(id, d));
+        assertThat(sameId.statusCode()).isEqualTo(409);
+        assertThat(json(sameId).path("error").asString()).isEqualTo("already_seen");
+        assertThat(json(sameId).path("message").asString()).contains("new event_id");
+        assertThat(deals.find(d).orElseThrow().status()).isEqualTo("new");
+        HttpResponse<String> retry = postSigned(corrected.formatted(eventId(), d));
         assertThat(retry.statusCode()).isEqualTo(200);
         assertThat(deals.find(d).orElseThrow().amount()).isEqualByComparingTo("999.99");
         assertThat(ledgerEntries(d)).isEqualTo(1);
@@ -257,5 +291,82 @@ class CrmEventsEndpointTests extends DealsTestBase {
         assertThat(ledgerEntries(deal.id())).isEqualTo(1);
         assertThat(ledger.balance(deal.partnerId(), "RUB").available()).isEqualByComparingTo("12000.00");
         assertThat(anna.poll()).filteredOn(s -> s.text() != null && s.text().contains("оплатил")).hasSize(1);
+    }
+
+    @Test
+    void anEventRefusedOnceAndReplayedLaterIsNeverApplied() throws Exception {
+        ChatTester anna = approvedPartner("Анна Повтор");
+        DealView deal = submit(anna, "Клиент Повтора");
+        long d = deal.id();
+        assertThat(postSigned("{\"event_id\": \"%s\", \"deal_id\": %d, \"status\": \"contract\"}".formatted(eventId(), d))
+                .statusCode()).isEqualTo(200);
+        // a move back without reopen: refused
+        String id = eventId();
+        Signed back = signed("{\"event_id\": \"%s\", \"deal_id\": %d, \"status\": \"in_progress\"}".formatted(id, d));
+        HttpResponse<String> refused = post(back);
+        assertThat(refused.statusCode()).isEqualTo(409);
+        assertThat(json(refused).path("error").asString()).isEqualTo("conflict");
+
+        // later the deal is reopened back to "new": the refused request would now be a valid forward move
+        assertThat(postSigned("{\"event_id\": \"%s\", \"deal_id\": %d, \"status\": \"new\", \"reopen\": true}".formatted(eventId(), d))
+                .statusCode()).isEqualTo(200);
+        assertThat(deals.find(d).orElseThrow().status()).isEqualTo("new");
+        long version = deals.find(d).orElseThrow().version();
+
+        // the very same signed request, replayed (inside the window): remembered as refused, never applied
+        HttpResponse<String> replay = post(back);
+        assertThat(replay.statusCode()).isEqualTo(409);
+        assertThat(json(replay).path("error").asString()).isEqualTo("already_seen");
+        assertThat(json(replay).path("first_status").asInt()).isEqualTo(409);
+        assertThat(json(replay).path("first_error").asString()).isEqualTo("conflict");
+        DealView after = deals.find(d).orElseThrow();
+        assertThat(after.status()).isEqualTo("new");
+        assertThat(after.version()).isEqualTo(version);
+        assertThat(jdbc.sql("SELECT result || ' ' || http_status || ' ' || error FROM crm_event WHERE source = 'crm' AND event_id = ?")
+                .param(id).query(String.class).single()).isEqualTo("refused 409 conflict");
+    }
+
+    @Test
+    void aStaleOrFutureTimestampIsRefusedWithAClearErrorAndChangesNothing() throws Exception {
+        ChatTester anna = approvedPartner("Анна");
+        DealView deal = submit(anna, "Клиент Старого Запроса");
+        String id = eventId();
+        String body = "{\"event_id\": \"%s\", \"deal_id\": %d, \"status\": \"in_progress\"}".formatted(id, deal.id());
+
+        long sixMinutesAgo = now() - 360;
+        HttpResponse<String> stale = post(body, sixMinutesAgo, sign(sixMinutesAgo, body, SECRET));
+        assertThat(stale.statusCode()).isEqualTo(401);
+        assertThat(json(stale).path("error").asString()).isEqualTo("stale_timestamp");
+        assertThat(json(stale).path("message").asString()).contains("X-Partnerka-Timestamp").contains("300 s");
+        long inSixMinutes = now() + 360;
+        assertThat(json(post(body, inSixMinutes, sign(inSixMinutes, body, SECRET))).path("error").asString())
+                .isEqualTo("stale_timestamp");
+        assertThat(crmEvents(id)).isZero();
+        assertThat(deals.find(deal.id()).orElseThrow().status()).isEqualTo("new");
+
+        // four minutes off is inside the window
+        long fourMinutesAgo = now() - 240;
+        assertThat(post(body, fourMinutesAgo, sign(fourMinutesAgo, body, SECRET)).statusCode()).isEqualTo(200);
+        assertThat(deals.find(deal.id()).orElseThrow().status()).isEqualTo("in_progress");
+    }
+
+    @Test
+    void aSignatureWithoutTheTimestampIsRefused() throws Exception {
+        ChatTester anna = approvedPartner("Анна");
+        DealView deal = submit(anna, "Клиент Без Времени");
+        String id = eventId();
+        String body = "{\"event_id\": \"%s\", \"deal_id\": %d, \"status\": \"in_progress\"}".formatted(id, deal.id());
+        String bodyOnly = hmac(body, SECRET); // the contract before the window: the body alone
+
+        HttpResponse<String> noHeader = post(body, null, bodyOnly);
+        assertThat(noHeader.statusCode()).isEqualTo(401);
+        assertThat(json(noHeader).path("error").asString()).isEqualTo("missing_timestamp");
+        assertThat(json(noHeader).path("message").asString()).contains("X-Partnerka-Timestamp");
+        HttpResponse<String> notInBase = post(body, now(), bodyOnly);
+        assertThat(notInBase.statusCode()).isEqualTo(401);
+        assertThat(json(notInBase).path("error").asString()).isEqualTo("bad_signature");
+        assertThat(post(body, null, sign(now(), body, SECRET)).statusCode()).isEqualTo(401);
+        assertThat(crmEvents(id)).isZero();
+        assertThat(deals.find(deal.id()).orElseThrow().status()).isEqualTo("new");
     }
 }

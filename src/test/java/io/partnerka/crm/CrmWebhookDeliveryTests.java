@@ -7,6 +7,8 @@ import io.partnerka.deal.DealView;
 import io.partnerka.deal.DealsTestBase;
 import io.partnerka.deal.HttpStandIn;
 import io.partnerka.deal.HttpStandIn.Response;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -26,6 +28,8 @@ class CrmWebhookDeliveryTests extends DealsTestBase {
     @Autowired CrmDeliverySender sender;
     @Autowired CrmSettings settings;
     @Autowired Bitrix24Client bitrix;
+    @Autowired CrmRetention retention;
+    @Autowired io.partnerka.conversation.RetentionSettings retentionSettings;
 
     /** Sends everything due, as the scheduled sender would over a few rounds. */
     private void drain(CrmDeliverySender s) {
@@ -53,14 +57,19 @@ class CrmWebhookDeliveryTests extends DealsTestBase {
         drain(sender);
         HttpStandIn.Request hook = hooksFor(deal.id()).get(0);
         assertThat(hook.header("X-Partnerka-Event")).isEqualTo("lead.submitted");
-        assertThat(hook.header("X-Partnerka-Signature")).isEqualTo(CrmEventsEndpointTests.sign(hook.body(), SECRET));
+        // signed like the inbound events: the attempt's timestamp is part of what is signed
+        long timestamp = Long.parseLong(hook.header("X-Partnerka-Timestamp"));
+        assertThat(timestamp).isBetween(java.time.Instant.now().getEpochSecond() - 60, java.time.Instant.now().getEpochSecond());
+        assertThat(hook.header("X-Partnerka-Signature")).isEqualTo(CrmEventsEndpointTests.sign(timestamp, hook.body(), SECRET));
         JsonNode body = json.readTree(hook.body());
         assertThat(hook.header("X-Partnerka-Delivery")).isEqualTo(body.path("id").asString());
         assertThat(body.path("type").asString()).isEqualTo("lead.submitted");
         assertThat(body.path("data").path("client").path("phone").asString()).isEqualTo("+79035550101");
         assertThat(body.path("data").path("product").path("id").asString()).isEqualTo("payroll");
         assertThat(body.path("data").path("partner").path("name").asString()).isEqualTo("Анна Вебхук");
-        assertThat(delivery(deal.id(), "lead.submitted")).containsEntry("status", "DELIVERED").containsEntry("attempts", 1);
+        // delivered: the row keeps its metadata, not the client's name and phone
+        assertThat(delivery(deal.id(), "lead.submitted")).containsEntry("status", "DELIVERED").containsEntry("attempts", 1)
+                .containsEntry("payload", null);
     }
 
     @Test
@@ -143,5 +152,48 @@ class CrmWebhookDeliveryTests extends DealsTestBase {
         assertThat(sender.backoff(1).toMillis()).isBetween(1000L, 1200L);
         assertThat(sender.backoff(3).toMillis()).isBetween(4000L, 4800L);
         assertThat(sender.backoff(40)).isBetween(settings.backoffMax, settings.backoffMax.multipliedBy(12).dividedBy(10));
+    }
+
+    @Test
+    void retentionDeletesOldDeliveredAndGivenUpRowsAndKeepsOpenAndRecentOnes() {
+        Instant now = Instant.now();
+        Duration keep = retentionSettings.crmDeliveries();
+        long oldDelivered = deliveryRow("DELIVERED", now.minus(keep).minus(Duration.ofDays(1)));
+        long oldFailed = deliveryRow("FAILED", now.minus(keep).minus(Duration.ofMinutes(1)));
+        long recent = deliveryRow("DELIVERED", now.minus(keep).plus(Duration.ofHours(1)));
+        long open = deliveryRow("PENDING", null);
+        jdbc.sql("UPDATE crm_delivery SET next_attempt_at = now() + interval '1 day', created_at = now() - interval '90 days' WHERE id = ?")
+                .param(open).update();
+
+        int[] pruned = retention.prune(now);
+        assertThat(pruned[0]).isGreaterThanOrEqualTo(2);
+        List<Long> left = jdbc.sql("SELECT id FROM crm_delivery WHERE id IN (?, ?, ?, ?)").params(oldDelivered, oldFailed, recent, open)
+                .query(Long.class).list();
+        assertThat(left).containsExactlyInAnyOrder(recent, open);
+    }
+
+    @Test
+    void rememberedCrmEventIdsArePrunedAfterTheirRetentionWhichOutlastsTheWindow() {
+        assertThat(retentionSettings.crmEvents()).isGreaterThan(settings.maxSkew.multipliedBy(2));
+        Instant now = Instant.now();
+        String old = "retention-old-" + System.nanoTime();
+        String recent = "retention-recent-" + System.nanoTime();
+        jdbc.sql("INSERT INTO crm_event (source, event_id, status, result, received_at) VALUES ('crm', ?, 'paid', 'refused', ?)")
+                .params(old, java.sql.Timestamp.from(now.minus(retentionSettings.crmEvents()).minusSeconds(60))).update();
+        jdbc.sql("INSERT INTO crm_event (source, event_id, status, result, received_at) VALUES ('crm', ?, 'paid', 'refused', ?)")
+                .params(recent, java.sql.Timestamp.from(now.minus(retentionSettings.crmEvents()).plusSeconds(3600))).update();
+        retention.prune(now);
+        assertThat(jdbc.sql("SELECT event_id FROM crm_event WHERE event_id IN (?, ?)").params(old, recent).query(String.class).list())
+                .containsExactly(recent);
+    }
+
+    private long deliveryRow(String status, Instant doneAt) {
+        return jdbc.sql("""
+                        INSERT INTO crm_delivery (target, event_type, event_id, payload, status, done_at, delivered_at)
+                        VALUES ('webhook', 'lead.submitted', ?, ?, ?, ?, ?) RETURNING id""")
+                .params(java.util.UUID.randomUUID(), status.equals("DELIVERED") ? null : "{\"client\": {\"phone\": \"+79035550000\"}}",
+                        status, doneAt == null ? null : java.sql.Timestamp.from(doneAt),
+                        status.equals("DELIVERED") ? java.sql.Timestamp.from(doneAt) : null)
+                .query(Long.class).single();
     }
 }

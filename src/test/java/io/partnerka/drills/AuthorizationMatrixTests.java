@@ -321,7 +321,18 @@ class AuthorizationMatrixTests {
                    String body) {
     }
 
-    static String hmac(String body) {
+    /** The CRM contract's signature: HMAC-SHA256 of "<timestamp>.<body>". */
+    static String hmac(long timestamp, String body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(CRM_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return "sha256=" + HexFormat.of().formatHex(mac.doFinal((timestamp + "." + body).getBytes(StandardCharsets.UTF_8)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String hmacOfBodyOnly(String body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(CRM_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
@@ -334,8 +345,10 @@ class AuthorizationMatrixTests {
     /** Every HTTP endpoint on main. The admin app's /api/v1 rows (operator, partner token, anonymous) belong here. */
     static List<HttpRow> httpRows() {
         String update = FakeBotApi.textUpdate(9_500_000, ANON, "/help").toString();
-        String crmEvent = "{\"event_id\":\"matrix-1\",\"deal_id\":987654321,\"status\":\"paid\",\"amount\":\"100.00\",\"currency\":\"RUB\"}";
-        String bitrixForm = "event=ONCRMLEADADD&data%5BFIELDS%5D%5BID%5D=1&auth%5Bapplication_token%5D=";
+        // a fresh event id per run: an authenticated event id is remembered, and answered 409 when seen again
+        String crmEvent = "{\"event_id\":\"matrix-" + System.nanoTime() + "\",\"deal_id\":987654321,\"status\":\"paid\",\"amount\":\"100.00\",\"currency\":\"RUB\"}";
+        long now = java.time.Instant.now().getEpochSecond();
+        String bitrixForm = "event=ONCRMLEADADD&data%5BFIELDS%5D%5BID%5D=1&ts=" + now + "&auth%5Bapplication_token%5D=";
         return List.of(
                 new HttpRow("POST", "/telegram/webhook", Caller.ANONYMOUS, Set.of(401), b -> b.header("Content-Type", "application/json"), update),
                 new HttpRow("POST", "/telegram/webhook", Caller.WRONG_CREDENTIALS, Set.of(403),
@@ -344,14 +357,27 @@ class AuthorizationMatrixTests {
                         b -> b.header("Content-Type", "application/json").header("X-Telegram-Bot-Api-Secret-Token", WEBHOOK_SECRET), update),
                 new HttpRow("POST", "/api/crm/deals/events", Caller.ANONYMOUS, Set.of(401), b -> b.header("Content-Type", "application/json"), crmEvent),
                 new HttpRow("POST", "/api/crm/deals/events", Caller.WRONG_CREDENTIALS, Set.of(401),
-                        b -> b.header("Content-Type", "application/json").header("X-Partnerka-Signature", "sha256=" + "0".repeat(64)), crmEvent),
+                        b -> b.header("Content-Type", "application/json").header("X-Partnerka-Timestamp", String.valueOf(now))
+                                .header("X-Partnerka-Signature", "sha256=" + "0".repeat(64)), crmEvent),
+                // rightly signed, but six minutes old (a captured request replayed): refused like a wrong signature
+                new HttpRow("POST", "/api/crm/deals/events", Caller.WRONG_CREDENTIALS, Set.of(401),
+                        b -> b.header("Content-Type", "application/json").header("X-Partnerka-Timestamp", String.valueOf(now - 360))
+                                .header("X-Partnerka-Signature", hmac(now - 360, crmEvent)), crmEvent),
+                // signed the old way (the body alone, no timestamp): refused
+                new HttpRow("POST", "/api/crm/deals/events", Caller.WRONG_CREDENTIALS, Set.of(401),
+                        b -> b.header("Content-Type", "application/json").header("X-Partnerka-Signature", hmacOfBodyOnly(crmEvent)), crmEvent),
                 // signed: accepted, and answered for what it is (no such deal)
                 new HttpRow("POST", "/api/crm/deals/events", Caller.OWNER, Set.of(404),
-                        b -> b.header("Content-Type", "application/json").header("X-Partnerka-Signature", hmac(crmEvent)), crmEvent),
+                        b -> b.header("Content-Type", "application/json").header("X-Partnerka-Timestamp", String.valueOf(now))
+                                .header("X-Partnerka-Signature", hmac(now, crmEvent)), crmEvent),
                 new HttpRow("POST", "/api/crm/bitrix24/events", Caller.ANONYMOUS, Set.of(401),
                         b -> b.header("Content-Type", "application/x-www-form-urlencoded"), bitrixForm),
                 new HttpRow("POST", "/api/crm/bitrix24/events", Caller.WRONG_CREDENTIALS, Set.of(401),
                         b -> b.header("Content-Type", "application/x-www-form-urlencoded"), bitrixForm + "guess"),
+                // the right token, but sent six minutes ago
+                new HttpRow("POST", "/api/crm/bitrix24/events", Caller.WRONG_CREDENTIALS, Set.of(401),
+                        b -> b.header("Content-Type", "application/x-www-form-urlencoded"),
+                        bitrixForm.replace("ts=" + now, "ts=" + (now - 360)) + BITRIX_TOKEN),
                 new HttpRow("POST", "/api/crm/bitrix24/events", Caller.OWNER, Set.of(200),
                         b -> b.header("Content-Type", "application/x-www-form-urlencoded"), bitrixForm + BITRIX_TOKEN),
                 // public by design: a certificate is checked by anyone who has its code; an unknown code says only that

@@ -109,6 +109,8 @@ class TwoInstancesDrillTests {
                 "--partnerka.telegram.workers=4",
                 "--partnerka.training.gate=false",
                 "--partnerka.crm.secret=" + CRM_SECRET,
+                // the drill reads what the bot said from the outbox: keep it (production drops it once sent)
+                "--partnerka.retention.delivered-content=1h",
                 "--partnerka.drip.quiet-hours.enabled=false",
                 "--partnerka.drip.broadcast.every=250ms",
                 "--partnerka.drip.broadcast.batch-size=50",
@@ -593,15 +595,17 @@ class TwoInstancesDrillTests {
     private static int postCrm(ConfigurableApplicationContext ctx, String body) throws Exception {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(CRM_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        String signature = "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
-        int status = post(ctx, "/api/crm/deals/events", body, "X-Partnerka-Signature", signature);
+        long timestamp = java.time.Instant.now().getEpochSecond();
+        String signature = "sha256=" + HexFormat.of().formatHex(mac.doFinal((timestamp + "." + body).getBytes(StandardCharsets.UTF_8)));
+        int status = post(ctx, "/api/crm/deals/events", body, "X-Partnerka-Signature", signature, "X-Partnerka-Timestamp",
+                String.valueOf(timestamp));
         assertThat(status).as("CRM event answered").isIn(200, 409);
         return status;
     }
 
-    private static int post(ConfigurableApplicationContext ctx, String path, String body, String header, String value) throws Exception {
+    private static int post(ConfigurableApplicationContext ctx, String path, String body, String... headers) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port(ctx) + path))
-                .header("Content-Type", "application/json").header(header, value)
+                .header("Content-Type", "application/json").headers(headers)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     }
