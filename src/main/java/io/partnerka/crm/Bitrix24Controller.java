@@ -39,8 +39,11 @@ class Bitrix24Controller {
     private final Bitrix24Client bitrix;
     private final Deals deals;
     private final io.partnerka.conversation.Messages messages;
+    private final CrmMetrics metrics;
 
-    Bitrix24Controller(CrmSettings settings, Bitrix24Client bitrix, Deals deals, io.partnerka.conversation.Messages messages) {
+    Bitrix24Controller(CrmSettings settings, Bitrix24Client bitrix, Deals deals, io.partnerka.conversation.Messages messages,
+                       CrmMetrics metrics) {
+        this.metrics = metrics;
         this.settings = settings;
         this.bitrix = bitrix;
         this.deals = deals;
@@ -56,6 +59,10 @@ class Bitrix24Controller {
 
     @PostMapping("/api/crm/bitrix24/events")
     ResponseEntity<Map<String, Object>> receive(@RequestParam MultiValueMap<String, String> form) {
+        return metrics.counted(CrmMetrics.BITRIX24, answer(form));
+    }
+
+    private ResponseEntity<Map<String, Object>> answer(MultiValueMap<String, String> form) {
         if (!settings.bitrixOn() || settings.bitrixToken == null) {
             return CrmEventsController.error(503, "not_configured",
                     "the Bitrix24 endpoint is off: set BITRIX24_WEBHOOK_URL and BITRIX24_APPLICATION_TOKEN");

@@ -32,8 +32,10 @@ class CrmEventsController {
     private final CrmSettings settings;
     private final CrmEventHandler handler;
     private final Messages messages;
+    private final CrmMetrics metrics;
 
-    CrmEventsController(CrmSettings settings, CrmEventHandler handler, Messages messages) {
+    CrmEventsController(CrmSettings settings, CrmEventHandler handler, Messages messages, CrmMetrics metrics) {
+        this.metrics = metrics;
         this.settings = settings;
         this.handler = handler;
         this.messages = messages;
@@ -43,6 +45,10 @@ class CrmEventsController {
     ResponseEntity<Map<String, Object>> receive(InputStream body,
                                                 @RequestHeader(value = Signatures.HEADER, required = false) String signature)
             throws IOException {
+        return metrics.counted(CrmMetrics.CRM, answer(body, signature));
+    }
+
+    private ResponseEntity<Map<String, Object>> answer(InputStream body, String signature) throws IOException {
         try {
             if (settings.secret == null) {
                 throw new CrmRejection(503, "not_configured", "the CRM endpoint is off: set CRM_WEBHOOK_SECRET");
