@@ -36,16 +36,23 @@ public class ApiDocsSwitch implements EnvironmentPostProcessor, Ordered {
         return !RunMode.production(env);
     }
 
-    static final class Defaults extends PropertySource<ConfigurableEnvironment> {
+    /**
+     * The environment in a holder: a property source whose source is the environment itself would be taken for a
+     * nested environment by Boot's binder, which would walk into it again and again.
+     */
+    record Environment(ConfigurableEnvironment env) {
+    }
+
+    static final class Defaults extends PropertySource<Environment> {
 
         Defaults(ConfigurableEnvironment environment) {
-            super("partnerkaApiDocsDefaults", environment);
+            super("partnerkaApiDocsDefaults", new Environment(environment));
         }
 
         @Override
         public Object getProperty(String name) {
             if (!API_DOCS.equals(name) && !SWAGGER_UI.equals(name)) return null;
-            return String.valueOf(enabled(getSource()));
+            return String.valueOf(enabled(getSource().env()));
         }
     }
 }
