@@ -1,6 +1,7 @@
 package io.partnerka.admin;
 
 import io.partnerka.deal.ChangeResult;
+import io.partnerka.payout.Payouts;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
@@ -194,7 +195,7 @@ class AdminApi {
     // ---- payouts ----
 
     @GetMapping("/payouts")
-    @Operation(summary = "Payouts, newest first (status: REQUESTED, APPROVED, PAID, REJECTED); accounts masked")
+    @Operation(summary = "Payouts, newest first (status: REQUESTED, APPROVED, PAID, REJECTED, CANCELLED); accounts masked")
     List<PayoutDesk.Row> payouts(@RequestParam(required = false) String status, @RequestParam(required = false) Long partner,
                                  @RequestParam(defaultValue = "100") int limit) {
         return payoutDesk.list(status, partner, clamp(limit));
@@ -212,6 +213,16 @@ class AdminApi {
     @Operation(summary = "Mark an approved payout paid, with an optional payment reference (409 unless APPROVED)")
     PayoutDesk.Row markPaid(@PathVariable long id, @Valid @RequestBody(required = false) Payment body, Authentication auth) {
         return payoutDesk.markPaid(id, op(auth), body == null ? null : body.reference());
+    }
+
+    record Cancellation(@NotBlank @Size(max = Payouts.MAX_CANCEL_REASON) String reason) {
+    }
+
+    @PostMapping("/payouts/{id}/cancel")
+    @Operation(summary = "Cancel an approved payout whose transfer bounced, with a reason the partner reads: the hold goes "
+            + "back to the partner's balance (409 unless APPROVED: a paid or rejected payout cannot be cancelled)")
+    PayoutDesk.Row cancel(@PathVariable long id, @Valid @RequestBody Cancellation body, Authentication auth) {
+        return payoutDesk.cancel(id, op(auth), body.reason());
     }
 
     // ---- dashboard, audit, drip ----

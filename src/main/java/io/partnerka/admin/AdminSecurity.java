@@ -24,7 +24,8 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
  * Security covers the back office only: {@code /admin/**} (form login, session, CSRF) and {@code /api/v1/**} (bearer
  * tokens, stateless, no cookies hence no CSRF). Everything else keeps its own protection and stays outside these
  * chains: the sandbox (only without a bot token), the Telegram webhook (secret header), the CRM endpoints (HMAC), the
- * public certificate pages, actuator health, webjars and the OpenAPI document.
+ * public certificate pages, actuator health, webjars and the OpenAPI document (off in production unless enabled).
+ * {@code /actuator/prometheus} has a chain of its own, a bearer token (platform.MetricsEndpointSecurity).
  */
 @Configuration
 @EnableWebSecurity

@@ -12,13 +12,14 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
 /**
- * Payouts for the back office, through the payout module's {@link Payouts} (mark paid with a reference, invoices);
+ * Payouts for the back office, through the payout module's {@link Payouts} (mark paid with a reference, cancel an
+ * approved one whose transfer bounced, invoices);
  * requests are approved or rejected in the approval queue, like in the bot. Accounts are shown masked only.
  */
 @Service
 class PayoutDesk {
 
-    static final List<String> STATUSES = List.of("REQUESTED", "APPROVED", "PAID", "REJECTED");
+    static final List<String> STATUSES = List.of("REQUESTED", "APPROVED", "PAID", "REJECTED", "CANCELLED");
 
     private final Payouts payouts;
     private final Requisites requisites;
@@ -33,7 +34,8 @@ class PayoutDesk {
     /** A payout with what the list shows beside it: the partner, where the money goes (masked), the approval item. */
     public record Row(long id, long partnerId, String partnerName, BigDecimal amount, String currency, String status,
                       Long invoiceNumber, String method, String account, String legalName, String reference,
-                      String rejectReason, Instant createdAt, Instant approvedAt, Instant paidAt, Long approvalItemId) {
+                      String rejectReason, Instant createdAt, Instant approvedAt, Instant paidAt, Long approvalItemId,
+                      String cancelReason, Instant cancelledAt) {
     }
 
     List<Row> list(String status, Long partner, int limit) {
@@ -61,6 +63,12 @@ class PayoutDesk {
         find(id);
         String ref = reference == null || reference.isBlank() ? null : reference.strip();
         return row(payouts.markPaid(id, operator.decider(), ref));
+    }
+
+    /** Cancels an approved payout (a bounced transfer): the partner gets the money back on their balance and reads why. */
+    Row cancel(long id, Operator operator, String reason) {
+        find(id);
+        return row(payouts.cancel(id, operator.decider(), reason));
     }
 
     Optional<byte[]> invoice(long id) {
@@ -92,6 +100,6 @@ class PayoutDesk {
         return new Row(v.id(), v.partnerId(), name, v.amount(), v.currency(), v.status(), v.invoiceNumber(),
                 r.map(RequisitesView::method).orElse(null), r.map(RequisitesView::maskedAccount).orElse(null),
                 r.map(RequisitesView::legalName).orElse(null), v.paymentReference(), v.rejectReason(), v.createdAt(),
-                v.approvedAt(), v.paidAt(), item);
+                v.approvedAt(), v.paidAt(), item, v.cancelReason(), v.cancelledAt());
     }
 }

@@ -41,8 +41,11 @@ class Bitrix24Controller {
     private final Bitrix24Client bitrix;
     private final Deals deals;
     private final CrmEventHandler handler;
+    private final CrmMetrics metrics;
 
-    Bitrix24Controller(CrmSettings settings, Bitrix24Client bitrix, Deals deals, CrmEventHandler handler) {
+    Bitrix24Controller(CrmSettings settings, Bitrix24Client bitrix, Deals deals, CrmEventHandler handler,
+                       CrmMetrics metrics) {
+        this.metrics = metrics;
         this.settings = settings;
         this.bitrix = bitrix;
         this.deals = deals;
@@ -58,6 +61,10 @@ class Bitrix24Controller {
 
     @PostMapping("/api/crm/bitrix24/events")
     ResponseEntity<Map<String, Object>> receive(@RequestParam MultiValueMap<String, String> form) {
+        return metrics.counted(CrmMetrics.BITRIX24, answer(form));
+    }
+
+    private ResponseEntity<Map<String, Object>> answer(MultiValueMap<String, String> form) {
         if (!settings.bitrixOn() || settings.bitrixToken == null) {
             return CrmEventsController.error(503, "not_configured",
                     "the Bitrix24 endpoint is off: set BITRIX24_WEBHOOK_URL and BITRIX24_APPLICATION_TOKEN");

@@ -29,8 +29,10 @@ class CrmEventsController {
 
     private final CrmSettings settings;
     private final CrmEventHandler handler;
+    private final CrmMetrics metrics;
 
-    CrmEventsController(CrmSettings settings, CrmEventHandler handler) {
+    CrmEventsController(CrmSettings settings, CrmEventHandler handler, CrmMetrics metrics) {
+        this.metrics = metrics;
         this.settings = settings;
         this.handler = handler;
     }
@@ -39,6 +41,11 @@ class CrmEventsController {
     ResponseEntity<Map<String, Object>> receive(InputStream body,
                                                 @RequestHeader(value = Signatures.HEADER, required = false) String signature,
                                                 @RequestHeader(value = Signatures.TIMESTAMP, required = false) String timestamp)
+            throws IOException {
+        return metrics.counted(CrmMetrics.CRM, answer(body, signature, timestamp));
+    }
+
+    private ResponseEntity<Map<String, Object>> answer(InputStream body, String signature, String timestamp)
             throws IOException {
         try {
             if (settings.secret == null) {

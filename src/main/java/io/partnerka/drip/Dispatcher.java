@@ -48,6 +48,7 @@ class Dispatcher {
     private final Counter sentCounter;
     private final Counter skippedCounter;
     private final Counter stoppedCounter;
+    private final Counter dueCounter;
 
     Dispatcher(JdbcClient jdbc, PlatformTransactionManager transactions, Chains chains, Conditions conditions,
                ProgramData data, Notifier notifier, Messages messages, DripClock clock, QuietHours quiet,
@@ -55,6 +56,8 @@ class Dispatcher {
         this.sentCounter = meters.counter("partnerka.drip.steps", "outcome", "sent");
         this.skippedCounter = meters.counter("partnerka.drip.steps", "outcome", "skipped");
         this.stoppedCounter = meters.counter("partnerka.drip.steps", "outcome", "stopped");
+        this.dueCounter = Counter.builder("partnerka.drip.due").description("Due drip steps claimed by a dispatcher run")
+                .register(meters);
         this.jdbc = jdbc;
         this.tx = new TransactionTemplate(transactions);
         this.tx.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
@@ -189,6 +192,7 @@ class Dispatcher {
         sentCounter.increment(sent);
         skippedCounter.increment(skipped);
         stoppedCounter.increment(stopped);
+        dueCounter.increment(rows.size());
         return new Outcome(rows.size(), sent, skipped, stopped, finished);
     }
 

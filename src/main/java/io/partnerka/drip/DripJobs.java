@@ -1,15 +1,21 @@
 package io.partnerka.drip;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TimeZone;
+import java.util.concurrent.ConcurrentHashMap;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
 import org.quartz.JobExecutionContext;
+import org.quartz.Trigger.CompletedExecutionInstruction;
+import org.quartz.TriggerListener;
 import org.quartz.SimpleScheduleBuilder;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
@@ -18,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
+import org.springframework.boot.quartz.autoconfigure.SchedulerFactoryBeanCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -45,6 +52,12 @@ class DripJobs {
             if (!dependsOn.contains("dataSource")) dependsOn.add("dataSource");
             scheduler.setDependsOn(dependsOn.toArray(String[]::new));
         };
+    }
+
+    /** Quartz misfires (a firing that came too late: every instance busy or down) as partnerka.quartz.misfires{trigger}. */
+    @Bean
+    SchedulerFactoryBeanCustomizer dripMisfireMeter(MeterRegistry meters) {
+        return factory -> factory.setGlobalTriggerListeners(new MisfireMeter(meters));
     }
 
     @Bean
@@ -112,6 +125,48 @@ class DripJobs {
                 .withSchedule(SimpleScheduleBuilder.simpleSchedule().withIntervalInMilliseconds(interval.toMillis())
                         .repeatForever().withMisfireHandlingInstructionNextWithRemainingCount())
                 .build();
+    }
+
+    /** Counts misfires per trigger (a handful of fixed trigger names: a low-cardinality tag). */
+    static final class MisfireMeter implements TriggerListener {
+        private final MeterRegistry meters;
+        private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
+        MisfireMeter(MeterRegistry meters) {
+            this.meters = meters;
+            // the drip triggers from the start, so each has a series (at 0) before its first misfire
+            for (String task : List.of(DripTasks.DISPATCH, DripTasks.BROADCAST, DripTasks.SCAN, DripTasks.REMINDERS, DripTasks.DIGEST)) {
+                counter(task);
+            }
+        }
+
+        private Counter counter(String trigger) {
+            return counters.computeIfAbsent(trigger, name -> Counter.builder("partnerka.quartz.misfires")
+                    .tag("trigger", name).description("Quartz firings that misfired").register(meters));
+        }
+
+        @Override
+        public String getName() {
+            return "partnerka-misfire-meter";
+        }
+
+        @Override
+        public void triggerMisfired(Trigger trigger) {
+            counter(trigger.getKey().getName()).increment();
+        }
+
+        @Override
+        public void triggerFired(Trigger trigger, JobExecutionContext context) {
+        }
+
+        @Override
+        public boolean vetoJobExecution(Trigger trigger, JobExecutionContext context) {
+            return false;
+        }
+
+        @Override
+        public void triggerComplete(Trigger trigger, JobExecutionContext context, CompletedExecutionInstruction instruction) {
+        }
     }
 
     /** A task that may run on several instances at once (it claims rows with SKIP LOCKED). */

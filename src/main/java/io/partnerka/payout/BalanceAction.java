@@ -28,7 +28,8 @@ import org.springframework.stereotype.Component;
 /**
  * {@code /balance}: available, on hold, paid out, the latest ledger lines in plain words, and the way to a payout
  * ("po:all:<cur>", "po:part:<cur>" -> a confirm screen whose button "po:ok:<amount>:<cur>:<key>" carries a fresh
- * request key, so pressing it twice makes one request). Managers' "po:paid:<id>" opens the mark-paid form.
+ * request key, so pressing it twice makes one request). Managers' "po:paid:<id>" opens the mark-paid form,
+ * "po:cancel:<id>" the cancel form (an approved payout whose transfer bounced).
  */
 @Component
 class BalanceAction implements ChatAction {
@@ -81,6 +82,7 @@ class BalanceAction implements ChatAction {
             case "ok" -> request(ctx, a);
             case "no" -> ctx.say("payout.request-cancelled");
             case "paid" -> markPaid(ctx, a);
+            case "cancel" -> cancel(ctx, a);
             default -> show(ctx);
         }
     }
@@ -173,7 +175,22 @@ class BalanceAction implements ChatAction {
             case "APPROVED" -> ctx.startFlow(PayoutFlows.PAID, Map.of("payoutId", String.valueOf(v.id())));
             case "PAID" -> throw new UserError("payout.already-paid");
             case "REJECTED" -> throw new UserError("payout.already-rejected");
+            case "CANCELLED" -> throw new UserError("payout.already-cancelled");
             default -> throw new UserError("payout.not-approved-yet");
+        }
+    }
+
+    /** A manager's Cancel payout: asks for the reason the partner will read (only an approved payout). */
+    private void cancel(ChatContext ctx, String[] a) {
+        if (!ctx.isManager()) throw new UserError("common.not-manager");
+        if (a.length != 2 || !a[1].matches("\\d{1,18}")) throw new UserError("common.button-invalid");
+        PayoutView v = payouts.find(Long.parseLong(a[1])).orElseThrow(() -> new UserError("payout.not-found"));
+        switch (v.status()) {
+            case "APPROVED" -> ctx.startFlow(PayoutFlows.CANCEL, Map.of("payoutId", String.valueOf(v.id())));
+            case "PAID" -> throw new UserError("payout.cancel-paid");
+            case "REJECTED" -> throw new UserError("payout.cancel-rejected");
+            case "CANCELLED" -> throw new UserError("payout.already-cancelled");
+            default -> throw new UserError("payout.cancel-not-approved");
         }
     }
 

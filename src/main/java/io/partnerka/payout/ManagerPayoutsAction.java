@@ -20,7 +20,8 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * Managers: {@code /payouts} (requests queued for payment, each with a Mark paid button), {@code /payouts_csv} (every
+ * Managers: {@code /payouts} (requests queued for payment, each with Mark paid and Cancel payout buttons: a bounced
+ * transfer gives the money back to the partner's balance), {@code /payouts_csv} (every
  * request as a CSV file for the accounting department) and {@code /invoice <id>} (a request's invoice again).
  */
 @Component
@@ -74,7 +75,8 @@ class ManagerPayoutsAction implements ChatAction {
             ctx.reply(Reply.Text.of(ctx.text("payout.queue-line", "id", v.id(), "number", v.invoiceNumber(), "name", p.name(),
                             "amount", new Messages.Trusted(MoneyFormat.amount(v.amount(), v.currency(), ctx.language())),
                             "account", r.maskedAccount(), "legalName", r.legalName()))
-                    .withButtons(List.of(List.of(ctx.button(ctx.text("payout.mark-paid-button"), "po:paid:" + v.id())))));
+                    .withButtons(List.of(List.of(ctx.button(ctx.text("payout.mark-paid-button"), "po:paid:" + v.id()),
+                            ctx.button(ctx.text("payout.cancel-button"), "po:cancel:" + v.id())))));
         }
     }
 
@@ -89,7 +91,7 @@ class ManagerPayoutsAction implements ChatAction {
     private void csv(ChatContext ctx) {
         StringBuilder out = new StringBuilder("\uFEFF");
         out.append("payout_id;invoice_number;partner_id;partner_name;amount;currency;status;requested_at;approved_at;paid_at;"
-                + "payment_reference;reject_reason;method;account_masked;bank_code;legal_name;tax_id\n");
+                + "payment_reference;reject_reason;method;account_masked;bank_code;legal_name;tax_id;cancelled_at;cancel_reason\n");
         int count = 0;
         for (PayoutView v : payouts.all()) {
             PartnerView p = partners.byId(v.partnerId()).orElse(null);
@@ -98,7 +100,7 @@ class ManagerPayoutsAction implements ChatAction {
                     cell(p == null ? "" : p.name()), v.amount().toPlainString(), v.currency(), v.status(),
                     time(v.createdAt()), time(v.approvedAt()), time(v.paidAt()), cell(v.paymentReference()),
                     cell(v.rejectReason()), r.method(), cell(r.maskedAccount()), cell(r.bankCode()), cell(r.legalName()),
-                    cell(r.taxId())))).append('\n');
+                    cell(r.taxId()), time(v.cancelledAt()), cell(v.cancelReason())))).append('\n');
             count++;
         }
         ctx.reply(new Reply.Document("payouts-" + LocalDate.now(zone) + ".csv", out.toString().getBytes(StandardCharsets.UTF_8),

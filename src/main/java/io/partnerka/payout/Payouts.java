@@ -16,6 +16,8 @@ import io.partnerka.partner.PartnerView;
 import io.partnerka.partner.Partners;
 import io.partnerka.requisites.Requisites;
 import io.partnerka.requisites.RequisitesView;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -31,14 +33,17 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Payout requests. A request holds the funds (a ledger entry, so "available" is still the plain sum) and creates the
  * request in one transaction, under the partner's ledger lock: concurrent requests queue up and each sees what the
  * previous ones held, so the balance never goes below zero. A request key (one per confirm button) makes a double
  * tap or a repeated update one request. A manager approves (queued for payment), marks it paid (the hold is settled
- * and the payout booked) or rejects it (the hold is released); each step is a conditional update, so a stale button
- * changes nothing.
+ * and the payout booked) or rejects it (the hold is released); an approved one whose transfer bounced is cancelled
+ * (the hold is given back by a new ledger entry). Each step is a conditional update, so a stale button, a double tap
+ * or two managers at once change it once.
  */
 @Service
 public class Payouts {
@@ -57,9 +62,16 @@ public class Payouts {
     private final PayoutSettings settings;
     private final Invoices invoices;
     private final CrmWebhooks crm;
+    /** partnerka.payouts{step}: built once, counted after the commit (a rolled-back step is not counted) */
+    private final Counter requested, approved, paid, cancelled;
 
     Payouts(JdbcClient jdbc, Ledger ledger, Partners partners, Requisites requisites, Approvals approvals,
-            AuditLog audit, Notifier notifier, Roles roles, PayoutSettings settings, Invoices invoices, CrmWebhooks crm) {
+            AuditLog audit, Notifier notifier, Roles roles, PayoutSettings settings, Invoices invoices, CrmWebhooks crm,
+            MeterRegistry meters) {
+        this.requested = step(meters, "requested");
+        this.approved = step(meters, "approved");
+        this.paid = step(meters, "paid");
+        this.cancelled = step(meters, "cancelled");
         this.crm = crm;
         this.jdbc = jdbc;
         this.ledger = ledger;
@@ -71,6 +83,25 @@ public class Payouts {
         this.roles = roles;
         this.settings = settings;
         this.invoices = invoices;
+    }
+
+    private static Counter step(MeterRegistry meters, String step) {
+        return Counter.builder("partnerka.payouts").tag("step", step).description("Payout requests by step")
+                .register(meters);
+    }
+
+    /** Counts once the transaction commits (at once when there is none). */
+    private static void countAfterCommit(Counter counter) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            counter.increment();
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                counter.increment();
+            }
+        });
     }
 
     public Optional<PayoutView> find(long id) {
@@ -108,7 +139,7 @@ public class Payouts {
         Balance b = ledger.balance(partnerId, currency);
         Map<String, BigDecimal> sums = ledger.sumsByType(partnerId, currency);
         BigDecimal held = sum(sums, EntryType.PAYOUT_HOLD).add(sum(sums, EntryType.PAYOUT_RELEASE))
-                .add(sum(sums, EntryType.PAYOUT_SETTLE)).negate();
+                .add(sum(sums, EntryType.PAYOUT_CANCEL)).add(sum(sums, EntryType.PAYOUT_SETTLE)).negate();
         BigDecimal paid = sum(sums, EntryType.PAYOUT).negate();
         return new Summary(currency, b.available(), held.setScale(2), paid.setScale(2), b.accrued());
     }
@@ -151,7 +182,7 @@ public class Payouts {
         }
         Instant to = Instant.now();
         Instant from = jdbc.sql("""
-                        SELECT max(created_at) FROM payout WHERE partner_id = ? AND currency = ? AND status <> 'REJECTED'""")
+                        SELECT max(created_at) FROM payout WHERE partner_id = ? AND currency = ? AND status NOT IN ('REJECTED', 'CANCELLED')""")
                 .params(p.id(), currency).query((rs, n) -> rs.getTimestamp(1)).optional()
                 .filter(java.util.Objects::nonNull).map(Timestamp::toInstant)
                 .orElseGet(() -> ledger.earningsBetween(p.id(), currency, Instant.EPOCH, to).stream()
@@ -179,6 +210,7 @@ public class Payouts {
                             "name", p.name()))));
         }
         crm.publish("payout.requested", null, webhookData(payout));
+        countAfterCommit(requested);
         log.info("Partner {} requested payout {} of {} {} to {}", p.id(), id, value, currency, req.maskedAccount());
         return new PayoutRequest(payout, true);
     }
@@ -194,6 +226,7 @@ public class Payouts {
                 .param(id).update() == 0) {
             throw new UserError("payout.already-decided");
         }
+        countAfterCommit(approved);
         PayoutView v = find(id).orElseThrow();
         PartnerView p = partners.byId(v.partnerId()).orElseThrow();
         notifier.say(p.chatId(), "payout.queued", "number", v.invoiceNumber(),
@@ -204,7 +237,8 @@ public class Payouts {
                             "number", v.invoiceNumber(), "amount", amountOf(v, notifier.languageOf(chat)), "name", p.name()))));
             notifier.send(chat, Reply.Text.of(notifier.text(chat, "payout.mark-paid-hint", Map.of("id", id)))
                     .withButtons(List.of(List.of(notifier.button(chat,
-                            notifier.text(chat, "payout.mark-paid-button", Map.of()), "po:paid:" + id)))));
+                                    notifier.text(chat, "payout.mark-paid-button", Map.of()), "po:paid:" + id),
+                            notifier.button(chat, notifier.text(chat, "payout.cancel-button", Map.of()), "po:cancel:" + id)))));
         }
     }
 
@@ -239,6 +273,7 @@ public class Payouts {
             throw new UserError(switch (now) {
                 case "PAID" -> "payout.already-paid";
                 case "REJECTED" -> "payout.already-rejected";
+                case "CANCELLED" -> "payout.already-cancelled";
                 default -> "payout.not-approved-yet";
             });
         }
@@ -249,11 +284,58 @@ public class Payouts {
         if (reference != null) after.put("reference", reference);
         audit.record(decider, "payout.paid", KIND + "#" + id, Map.of("status", before.status()), after);
         crm.publish("payout.paid", null, webhookData(find(id).orElseThrow()));
+        countAfterCommit(paid);
         PartnerView p = partners.byId(before.partnerId()).orElseThrow();
         String lang = notifier.languageOf(p.chatId());
         notifier.say(p.chatId(), reference == null ? "payout.paid" : "payout.paid-with-reference",
                 "number", before.invoiceNumber(), "amount", amountOf(before, lang), "reference", reference == null ? "" : reference);
         return find(id).orElseThrow();
+    }
+
+    /** The longest reason a cancel may carry (the partner reads it). */
+    public static final int MAX_CANCEL_REASON = 500;
+
+    /**
+     * The transfer of an approved payout bounced: the payout is cancelled with a reason, its hold given back by a new
+     * ledger entry (the ledger is append-only) and the partner told why. Only an approved payout can be cancelled,
+     * once: the conditional update lets one of two simultaneous cancels (a double tap, two managers, two instances)
+     * through, and the entry's idempotency key would refuse a second release even so. A paid, rejected or already
+     * cancelled payout is refused with a clear answer.
+     */
+    @Transactional
+    public PayoutView cancel(long id, Decider decider, String reason) {
+        if (!roles.isManager(decider.userId()) && "telegram".equals(decider.channel())) throw new UserError("common.not-manager");
+        String why = reason == null ? "" : reason.strip();
+        if (why.isEmpty() || why.length() > MAX_CANCEL_REASON) {
+            throw new UserError("payout.cancel-reason-needed", Map.of("max", MAX_CANCEL_REASON));
+        }
+        PayoutView before = find(id).orElseThrow(() -> new UserError("payout.not-found"));
+        if (jdbc.sql("""
+                        UPDATE payout SET status = 'CANCELLED', cancelled_at = now(), cancel_reason = ?
+                        WHERE id = ? AND status = 'APPROVED'""")
+                .params(why, id).update() == 0) {
+            // the status now: the loser of a race waited for the winner's row lock and hears "already cancelled"
+            String now = find(id).map(PayoutView::status).orElse(before.status());
+            throw new UserError(switch (now) {
+                case "PAID" -> "payout.cancel-paid";
+                case "REJECTED" -> "payout.cancel-rejected";
+                case "CANCELLED" -> "payout.already-cancelled";
+                default -> "payout.cancel-not-approved";
+            });
+        }
+        ledger.post(before.partnerId(), EntryType.PAYOUT_CANCEL, before.amount(), before.currency(),
+                        "payout:" + id + ":cancel", id, null)
+                .orElseThrow(() -> new IllegalStateException("The hold of payout " + id + " was given back before"));
+        audit.record(decider, "payout.cancelled", KIND + "#" + id, Map.of("status", before.status()),
+                Map.of("status", "CANCELLED", "reason", why));
+        PayoutView after = find(id).orElseThrow();
+        crm.publish("payout.cancelled", null, webhookData(after));
+        countAfterCommit(cancelled);
+        PartnerView p = partners.byId(before.partnerId()).orElseThrow();
+        notifier.say(p.chatId(), "payout.cancelled", "number", before.invoiceNumber(),
+                "amount", amountOf(before, notifier.languageOf(p.chatId())), "reason", why);
+        log.info("Payout {} of partner {} cancelled by {} ({})", id, p.id(), decider.channel(), decider.userId());
+        return after;
     }
 
     /** What the CRM webhook says about a payout (no account numbers). */
@@ -266,6 +348,7 @@ public class Payouts {
         data.put("invoice_number", v.invoiceNumber());
         data.put("status", v.status().toLowerCase(java.util.Locale.ROOT));
         data.put("payment_reference", v.paymentReference());
+        if (v.cancelReason() != null) data.put("cancel_reason", v.cancelReason());
         data.put("requested_at", v.createdAt().toString());
         return data;
     }
@@ -280,7 +363,8 @@ public class Payouts {
         return new PayoutView(rs.getLong("id"), rs.getLong("partner_id"), rs.getBigDecimal("amount"), rs.getString("currency"),
                 rs.getLong("requisites_id"), rs.getString("status"), invoice, instant(rs, "period_from"),
                 instant(rs, "period_to"), rs.getString("payment_reference"), rs.getString("reject_reason"),
-                instant(rs, "created_at"), instant(rs, "approved_at"), instant(rs, "paid_at"));
+                instant(rs, "created_at"), instant(rs, "approved_at"), instant(rs, "paid_at"),
+                rs.getString("cancel_reason"), instant(rs, "cancelled_at"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

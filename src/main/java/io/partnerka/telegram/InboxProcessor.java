@@ -50,6 +50,7 @@ class InboxProcessor implements SmartLifecycle {
     private final BotIdentity identity;
     private final TransactionTemplate tx;
     private final TelegramProperties properties;
+    private final TelegramMetrics metrics;
     /** chat id -> whether more work arrived while its worker was busy */
     private final Map<Long, Boolean> active = new ConcurrentHashMap<>();
     private ThreadPoolExecutor workers;
@@ -58,7 +59,9 @@ class InboxProcessor implements SmartLifecycle {
     private volatile Instant nextCleanup = Instant.now();
 
     InboxProcessor(Inbox inbox, ConversationEngine engine, Chats chats, Outbox outbox, Messages messages,
-                   BotIdentity identity, PlatformTransactionManager transactions, TelegramProperties properties) {
+                   BotIdentity identity, PlatformTransactionManager transactions, TelegramProperties properties,
+                   TelegramMetrics metrics) {
+        this.metrics = metrics;
         this.inbox = inbox;
         this.engine = engine;
         this.chats = chats;
@@ -152,12 +155,14 @@ class InboxProcessor implements SmartLifecycle {
         if (row.attempts() > MAX_ATTEMPTS) {
             log.error("Update {} of chat {} failed {} times and is given up", row.updateId(), chatId, MAX_ATTEMPTS);
             inbox.giveUp(row.updateId(), "given up after " + MAX_ATTEMPTS + " attempts");
+            metrics.givenUp();
             return true;
         }
         try {
             handle(row);
             return true;
         } catch (RuntimeException e) {
+            metrics.failed();
             Duration delay = backoff(row.attempts());
             log.warn("Update {} of chat {} failed (attempt {}: {}); retrying in {} s", row.updateId(), chatId,
                     row.attempts(), Failures.describe(e), delay.toSeconds());
@@ -172,6 +177,7 @@ class InboxProcessor implements SmartLifecycle {
     }
 
     private void handle(Inbox.Claimed row) {
+        long started = System.nanoTime();
         long updateId = row.updateId();
         Update update;
         UpdateMapping.Route route;
@@ -184,6 +190,7 @@ class InboxProcessor implements SmartLifecycle {
             // it will never read better: record why and go on with the chat's next update
             log.error("Update {} of chat {} cannot be read and is skipped ({})", updateId, row.chatId(), Failures.describe(e));
             inbox.giveUp(updateId, "unreadable: " + Failures.describe(e));
+            metrics.givenUp();
             return;
         }
         switch (route.kind()) {
@@ -199,6 +206,7 @@ class InboxProcessor implements SmartLifecycle {
             });
             case IGNORED -> inbox.giveUp(updateId, null);
         }
+        metrics.processed(route.kind(), started);
     }
 
     /** A command in a group gets one polite line pointing to the private chat; other bots' commands get nothing. */

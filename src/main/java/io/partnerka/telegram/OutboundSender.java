@@ -41,6 +41,7 @@ class OutboundSender implements SmartLifecycle {
     private final ObjectProvider<TelegramClient> clients;
     private final TelegramProperties.Sender settings;
     private final RateLimits limits;
+    private final TelegramMetrics metrics;
     private TelegramClient client;
     private ThreadPoolExecutor pool;
     private Semaphore slots;
@@ -48,7 +49,8 @@ class OutboundSender implements SmartLifecycle {
     private volatile boolean running;
 
     OutboundSender(Outbox outbox, Chats chats, StoredDocuments documents, ObjectProvider<TelegramClient> clients,
-                   TelegramProperties properties) {
+                   TelegramProperties properties, TelegramMetrics metrics) {
+        this.metrics = metrics;
         this.outbox = outbox;
         this.chats = chats;
         this.documents = documents;
@@ -168,6 +170,7 @@ class OutboundSender implements SmartLifecycle {
             }
             if (ReplyRenderer.counted(reply)) limits.acquire(m.chatId());
             Integer messageId = ReplyRenderer.send(client, m.chatId(), reply);
+            metrics.sent();
             recordDelivered(m, messageId);
             log.debug("Delivered outbox {} ({}) to chat {}", m.id(), method, m.chatId());
         } catch (InterruptedException e) {
@@ -224,9 +227,11 @@ class OutboundSender implements SmartLifecycle {
             int wait = f.retryAfter() == null ? 1 : Math.max(1, f.retryAfter());
             limits.slowDown();
             outbox.retryAt(m.id(), Instant.now().plusSeconds(wait), f.toString());
+            metrics.throttled();
             log.warn("Telegram rate limit (429) on outbox {} for chat {}: retrying in {} s", m.id(), m.chatId(), wait);
         } else if (f.is(403)) {
             chats.markUnreachable(m.chatId());
+            metrics.unreachable();
             log.info("Chat {} cannot be written to (403 {}); marked unreachable, its waiting messages dropped",
                     m.chatId(), f.description());
         } else if (ReplyRenderer.optional(m.reply())) {
@@ -238,13 +243,16 @@ class OutboundSender implements SmartLifecycle {
             }
         } else if (f.invalid() || f.code() != null && f.code() >= 400 && f.code() < 500 && !f.is(401) && !f.is(404)) {
             outbox.failed(m.id(), f.toString());
+            metrics.refused();
             log.warn("Telegram refused outbox {} ({}) for chat {}: {}", m.id(), method, m.chatId(), f);
         } else if (m.attempts() >= settings.maxAttempts()) {
             outbox.failed(m.id(), f.toString());
+            metrics.refused();
             log.error("Outbox {} ({}) for chat {} given up after {} attempts: {}", m.id(), method, m.chatId(), m.attempts(), f);
         } else {
             Duration wait = backoff(m.attempts());
             outbox.retryAt(m.id(), Instant.now().plus(wait), f.toString());
+            metrics.retried();
             log.warn("Outbox {} ({}) for chat {} failed (attempt {}: {}); retrying in {} ms", m.id(), method, m.chatId(),
                     m.attempts(), f, wait.toMillis());
         }

@@ -24,12 +24,14 @@ class UpdateReceiver implements TelegramUpdates {
 
     private final Inbox inbox;
     private final InboxProcessor processor;
+    private final TelegramMetrics metrics;
     private final Object pause = new Object();
     private volatile boolean stopping;
 
-    UpdateReceiver(Inbox inbox, InboxProcessor processor) {
+    UpdateReceiver(Inbox inbox, InboxProcessor processor, TelegramMetrics metrics) {
         this.inbox = inbox;
         this.processor = processor;
+        this.metrics = metrics;
     }
 
     @Override
@@ -75,6 +77,7 @@ class UpdateReceiver implements TelegramUpdates {
                     backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
                     continue;
                 }
+                metrics.received(recorded.fresh());
                 if (attempt > 1) log.info("Recorded {} update(s) after {} attempts", rows.size(), attempt);
                 if (recorded.fresh() < rows.size()) warnAboutReusedIds(rows);
                 try {

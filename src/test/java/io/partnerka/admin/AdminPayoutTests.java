@@ -24,7 +24,8 @@ import org.springframework.test.context.TestPropertySource;
 /**
  * Payouts in the back office: a request is approved in the web queue (its card shows the invoice), marked paid with
  * a reference (the partner is told), its invoice PDF and the accounting CSV download, the partner page and the
- * dashboard show the money; marking paid twice is refused.
+ * dashboard show the money; marking paid twice is refused. An approved payout whose transfer bounced is cancelled with
+ * a reason on the web (the hold comes back once, the partner is told, the audit log has it); a paid one cannot be.
  */
 @PartnerkaTest
 @TestPropertySource(properties = "partnerka.manager-ids=200")
@@ -105,5 +106,66 @@ class AdminPayoutTests {
         assertThat(dashboard).contains("data-testid=\"chart-payouts\"").contains("Paid out, RUB");
         assertThat(boss.api("GET", "/api/v1/payouts?status=PAID&partner=" + partner, AdminAccessTests.MANAGER_TOKEN, null).body())
                 .contains("\"id\":" + payout).contains("\"reference\":\"ПП №512\"");
+    }
+
+    @Test
+    void anApprovedPayoutIsCancelledOnTheWebWithAReason() {
+        PayoutFixture.Requested r = new PayoutFixture(jdbc, approvals, deals, payouts, engine, messages).requested("Ирина Возвратная", "4000");
+        AdminFixtures f = new AdminFixtures(jdbc, approvals);
+        long id = r.payoutId();
+        WebClient boss = new WebClient(port).loggedIn("boss", "boss-pass");
+        boss.postForm("/admin/approvals", "/admin/approvals/" + r.approvalItemId() + "/approve", Map.of());
+        assertThat(boss.get("/admin/payouts?status=APPROVED").body()).contains("data-testid=\"payout-" + id + "\"")
+                .contains("/admin/payouts/" + id + "/cancel").contains("data-testid=\"cancel-payout\"");
+
+        // without a reason nothing happens
+        assertThat(boss.postForm("/admin/payouts?status=APPROVED", "/admin/payouts/" + id + "/cancel", Map.of("reason", "  "))
+                .statusCode()).isEqualTo(302);
+        assertThat(boss.get("/admin/payouts?status=APPROVED").body()).contains("Give the reason for the cancellation");
+        assertThat(payouts.find(id).orElseThrow().status()).isEqualTo("APPROVED");
+
+        long before = f.lastOutboxId();
+        HttpResponse<String> cancelled = boss.postForm("/admin/payouts?status=APPROVED", "/admin/payouts/" + id + "/cancel",
+                Map.of("reason", "Банк вернул перевод: неверный счёт"));
+        assertThat(cancelled.statusCode()).isEqualTo(302);
+        assertThat(boss.get("/admin/payouts").body()).contains("Payout #" + id + " cancelled")
+                .contains("Банк вернул перевод: неверный счёт");
+        assertThat(payouts.find(id).orElseThrow().status()).isEqualTo("CANCELLED");
+        assertThat(payouts.summary(r.partnerId(), "RUB")).satisfies(s -> {
+            assertThat(s.available()).isEqualByComparingTo("15000");
+            assertThat(s.onHold()).isEqualByComparingTo("0");
+        });
+        assertThat(f.outboxTexts(r.userId(), before)).filteredOn(t -> t.contains("Банк вернул перевод: неверный счёт")).hasSize(1);
+        assertThat(jdbc.sql("SELECT actor_id || ' ' || channel FROM audit_log WHERE action = 'payout.cancelled' AND subject = ?")
+                .param("payout#" + id).query(String.class).single()).isEqualTo("100 web");
+
+        // again (a second tab, another operator): a clear refusal, one release only; over the API a 409 with the reason
+        boss.postForm("/admin/payouts?status=APPROVED", "/admin/payouts/" + id + "/cancel", Map.of("reason", "ещё раз"));
+        assertThat(boss.get("/admin/payouts").body()).contains("already cancelled");
+        HttpResponse<String> again = boss.api("POST", "/api/v1/payouts/" + id + "/cancel", AdminAccessTests.MANAGER_TOKEN,
+                "{\"reason\":\"x\"}");
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(again.body()).contains("payout.already-cancelled");
+        assertThat(jdbc.sql("SELECT count(*) FROM ledger_entry WHERE payout_id = ? AND type = 'PAYOUT_CANCEL'").param(id)
+                .query(Integer.class).single()).isEqualTo(1);
+        assertThat(boss.api("POST", "/api/v1/payouts/" + id + "/cancel", AdminAccessTests.MANAGER_TOKEN, "{}").statusCode())
+                .isEqualTo(400);
+        assertThat(boss.get("/admin/payouts.csv?partner=" + r.partnerId()).body()).contains("CANCELLED")
+                .contains("Банк вернул перевод: неверный счёт");
+
+        // a paid payout cannot be cancelled: over the API a 409 that says so, on the page the same words
+        long paid = payouts.request(r.userId(), new BigDecimal("2000"), "RUB", "web-paid-" + System.nanoTime()).payout().id();
+        approvals.approve(jdbc.sql("SELECT id FROM approval_item WHERE kind = 'payout' AND subject_id = ?").param(paid)
+                .query(Long.class).single(), Decider.telegram(200, "Пётр"));
+        boss.postForm("/admin/payouts?status=APPROVED", "/admin/payouts/" + paid + "/paid", Map.of("reference", "ПП №9"));
+        HttpResponse<String> late = boss.api("POST", "/api/v1/payouts/" + paid + "/cancel", AdminAccessTests.MANAGER_TOKEN,
+                "{\"reason\":\"поздно\"}");
+        assertThat(late.statusCode()).isEqualTo(409);
+        assertThat(late.body()).contains("payout.cancel-paid");
+        boss.postForm("/admin/payouts?status=APPROVED", "/admin/payouts/" + paid + "/cancel", Map.of("reason", "поздно"));
+        assertThat(boss.get("/admin/payouts").body()).contains("a paid payout cannot be cancelled");
+        assertThat(payouts.find(paid).orElseThrow().status()).isEqualTo("PAID");
+        assertThat(boss.api("POST", "/api/v1/payouts/987654321/cancel", AdminAccessTests.MANAGER_TOKEN, "{\"reason\":\"x\"}")
+                .statusCode()).isEqualTo(404);
     }
 }

@@ -58,6 +58,8 @@ class AuthorizationMatrixTests {
     static final String BITRIX_TOKEN = "matrix-bitrix-token";
     /** API tokens of the test profile (application-test.yml) */
     static final String API_MANAGER_TOKEN = "test-manager-token-0123456789", API_ADMIN_TOKEN = "test-admin-token-0123456789";
+    /** partnerka.metrics.token of the test profile */
+    static final String METRICS_TOKEN = "test-metrics-token-0123456789";
     static final long ANON = 7300, PARTNER = 7101, OTHER = 7102, MANAGER = 7001, APPLICANT = 7400;
     private static final AtomicLong updateIds = new AtomicLong(9_000_000);
     private static final HttpClient http = HttpClient.newHttpClient();
@@ -197,6 +199,8 @@ class AuthorizationMatrixTests {
                 button("lang", f -> "lang:en", each(W, W, W, W)),
                 button("po", f -> "po:show", each(P, W, W, P)),
                 new ChatRow("po:paid (a manager marks a payout paid)", f -> new Input(Inbound.Kind.CALLBACK, "po:paid:999999999"),
+                        each(M, M, M, W)),
+                new ChatRow("po:cancel (a manager cancels an approved payout)", f -> new Input(Inbound.Kind.CALLBACK, "po:cancel:999999999"),
                         each(M, M, M, W)),
                 button("rq", f -> "rq:show", each(P, W, W, P)));
     }
@@ -417,8 +421,30 @@ class AuthorizationMatrixTests {
                         b -> b.header("Cookie", "JSESSIONID=0123456789ABCDEF0123456789ABCDEF"), null),
                 new HttpRow("GET", "/admin/password", Caller.OWNER, Set.of(200), b -> b.header("Cookie", adminSession), null),
                 new HttpRow("GET", "/actuator/health", Caller.ANONYMOUS, Set.of(200), b -> b, null),
-                new HttpRow("GET", "/actuator/prometheus", Caller.ANONYMOUS, Set.of(404), b -> b, null),
-                new HttpRow("GET", "/actuator/metrics", Caller.ANONYMOUS, Set.of(404), b -> b, null));
+                // metrics: a bearer token (the test profile's partnerka.metrics.token); nothing else of the actuator
+                new HttpRow("GET", "/actuator/prometheus", Caller.ANONYMOUS, Set.of(401), b -> b, null),
+                new HttpRow("GET", "/actuator/prometheus", Caller.WRONG_CREDENTIALS, Set.of(403),
+                        b -> b.header("Authorization", "Bearer guess-guess-guess-guess"), null),
+                new HttpRow("GET", "/actuator/prometheus", Caller.OWNER, Set.of(200),
+                        b -> b.header("Authorization", "Bearer " + METRICS_TOKEN), null),
+                new HttpRow("GET", "/actuator/metrics", Caller.ANONYMOUS, Set.of(404), b -> b, null),
+                // production mode (a bot token): no OpenAPI document, no Swagger UI (PARTNERKA_API_DOCS is not set)
+                new HttpRow("GET", "/v3/api-docs", Caller.ANONYMOUS, Set.of(404), b -> b, null),
+                new HttpRow("GET", "/v3/api-docs", Caller.WRONG_CREDENTIALS, Set.of(404),
+                        b -> b.header("Authorization", "Bearer " + API_ADMIN_TOKEN), null),
+                new HttpRow("GET", "/swagger-ui.html", Caller.ANONYMOUS, Set.of(404), b -> b, null),
+                // cancelling an approved payout (bounced transfer): managers only, web and API
+                new HttpRow("POST", "/admin/payouts/1/cancel", Caller.ANONYMOUS, Set.of(302, 403),
+                        b -> b.header("Content-Type", "application/x-www-form-urlencoded"), "reason=x"),
+                new HttpRow("POST", "/api/v1/payouts/1/cancel", Caller.ANONYMOUS, Set.of(401),
+                        b -> b.header("Content-Type", "application/json"), "{\"reason\":\"x\"}"),
+                new HttpRow("POST", "/api/v1/payouts/1/cancel", Caller.WRONG_CREDENTIALS, Set.of(401),
+                        b -> b.header("Content-Type", "application/json").header("Authorization", "Bearer guess-guess-guess-guess"),
+                        "{\"reason\":\"x\"}"),
+                // a manager's token: accepted, and answered for what it is (no such payout)
+                new HttpRow("POST", "/api/v1/payouts/987654321/cancel", Caller.OWNER, Set.of(404),
+                        b -> b.header("Content-Type", "application/json").header("Authorization", "Bearer " + API_MANAGER_TOKEN),
+                        "{\"reason\":\"x\"}"));
     }
 
     /** The session cookie of a logged-in back-office user (rows that need a form login). */

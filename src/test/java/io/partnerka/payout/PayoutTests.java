@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.lowagie.text.pdf.PdfReader;
 import com.lowagie.text.pdf.parser.PdfTextExtractor;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.partnerka.approval.Decider;
 import io.partnerka.conversation.UserError;
 import io.partnerka.testing.ChatTester;
@@ -19,13 +20,33 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * Balance and payouts end to end: a request holds funds and sends the invoice, a double tap makes one request, the
  * manager approves and marks it paid (or rejects, which releases the funds), fifty concurrent requests never overdraw,
- * the invoice PDF reads back with its Cyrillic text, stale, forged and foreign buttons change nothing.
+ * the invoice PDF reads back with its Cyrillic text, stale, forged and foreign buttons change nothing; an approved
+ * payout whose transfer bounced is cancelled with a reason and its hold comes back exactly once.
  */
 class PayoutTests extends PayoutTestBase {
+
+    @Autowired MeterRegistry meters;
+
+    private long entries(long payoutId, String type) {
+        return jdbc.sql("SELECT count(*) FROM ledger_entry WHERE payout_id = ? AND type = ?").params(payoutId, type)
+                .query(Long.class).single();
+    }
+
+    private long audited(long payoutId, String action) {
+        return jdbc.sql("SELECT count(*) FROM audit_log WHERE subject = ? AND action = ?").params("payout#" + payoutId, action)
+                .query(Long.class).single();
+    }
+
+    /** How many of these messages said {@code key} (any arguments). */
+    private static long said(ChatTester chat, List<ChatTester.Said> messages, String key) {
+        var pattern = ChatTester.templatePattern(chat.text(key));
+        return messages.stream().filter(m -> m.text() != null && pattern.matcher(m.text()).matches()).count();
+    }
 
     private static String rubles(String digits) {
         return digits + "\u00a0₽";
@@ -205,6 +226,112 @@ class PayoutTests extends PayoutTestBase {
         maria.send("/payouts").expect("payout.queue-title").expectContaining("Глеб Чужой");
         maria.send("/invoice " + id);
         assertThat(maria.last()).singleElement().extracting(ChatTester.Said::type).isEqualTo("document");
+    }
+
+    @Test
+    void aManagerCancelsABouncedPayoutWithAReasonAndTheHoldComesBackOnce() {
+        ChatTester maria = manager();
+        ChatTester dina = approvedPartner("Дина Возвратова");
+        paidDeal(dina, "Клиент Возвратный", "100000");   // 15 000,00 ₽
+        approvedRequisites(dina, "Дина Возвратова");
+        dina.send("/balance").press(dina.text("payout.all-button").replace("{amount}", rubles("15\u00a0000,00")))
+                .press("payout.confirm-button").expect("payout.requested");
+        long id = lastPayout(dina);
+        // not approved yet: that is a rejection in the approval queue, not a cancel
+        assertThatThrownBy(() -> payouts.cancel(id, Decider.telegram(MANAGER, "Мария"), "Перевод вернулся"))
+                .isInstanceOf(UserError.class).hasMessage("payout.cancel-not-approved");
+        maria.poll();
+        maria.press("approval.approve").expect("payout.mark-paid-hint");
+        dina.poll();
+
+        // the queue: Mark paid and Cancel payout; the cancel asks for the reason the partner will read
+        maria.send("/payouts").expect("payout.queue-title").expectContaining("Дина Возвратова");
+        String cancelButton = maria.buttonData("payout.cancel-button");
+        dina.pressData(cancelButton, 1).expect("common.button-invalid");   // the manager's button in the partner's chat
+        maria.press("payout.cancel-button").expect("payout.ask-cancel-reason")
+                .send("Банк вернул перевод: счёт закрыт").expect("payout.cancelled-manager");
+        assertThat(payouts.find(id)).get().satisfies(v -> {
+            assertThat(v.status()).isEqualTo("CANCELLED");
+            assertThat(v.cancelReason()).isEqualTo("Банк вернул перевод: счёт закрыт");
+            assertThat(v.cancelledAt()).isNotNull();
+        });
+        List<ChatTester.Said> toDina = dina.poll();
+        assertThat(said(dina, toDina, "payout.cancelled")).isEqualTo(1);
+        dina.expect("payout.cancelled").expectContaining("Банк вернул перевод: счёт закрыт");
+        assertThat(rub(dina)).satisfies(s -> {
+            assertThat(s.available()).isEqualByComparingTo("15000");
+            assertThat(s.onHold()).isEqualByComparingTo("0");
+            assertThat(s.paidOut()).isEqualByComparingTo("0");
+        });
+        assertThat(entries(id, "PAYOUT_HOLD")).isEqualTo(1);
+        assertThat(entries(id, "PAYOUT_CANCEL")).isEqualTo(1);
+        assertThat(jdbc.sql("""
+                        SELECT actor_id || ' ' || channel || ' ' || (before->>'status') || ' ' || (after->>'status') || ' ' || (after->>'reason')
+                        FROM audit_log WHERE subject = ? AND action = 'payout.cancelled'""")
+                .param("payout#" + id).query(String.class).single())
+                .isEqualTo(MANAGER + " telegram APPROVED CANCELLED Банк вернул перевод: счёт закрыт");
+
+        // the same button again (a double tap), the stale Mark paid: refused, nothing moves
+        maria.pressData(cancelButton, 1).expect("payout.already-cancelled");
+        maria.press("payout.mark-paid-button").expect("payout.already-cancelled");
+        assertThatThrownBy(() -> payouts.markPaid(id, Decider.telegram(MANAGER, "Мария"), "ПП-1"))
+                .isInstanceOf(UserError.class).hasMessage("payout.already-cancelled");
+        assertThat(entries(id, "PAYOUT_CANCEL")).isEqualTo(1);
+        assertThat(entries(id, "PAYOUT")).isZero();
+        assertThat(said(dina, dina.poll(), "payout.cancelled")).isZero();
+        dina.send("/balance").expectContaining("выплата №" + id + " отменена");
+        // the money can be requested again
+        assertThat(payouts.request(dina.userId(), new BigDecimal("15000"), "RUB", "again").fresh()).isTrue();
+    }
+
+    @Test
+    void twoManagersCancellingAtOnceReleaseTheHoldOnceAndPaidOrRejectedPayoutsCannotBeCancelled() throws Exception {
+        ChatTester egor = approvedPartner("Егор Двойной");
+        paidDeal(egor, "Клиент Отменный", "100000");   // 15 000,00 ₽
+        approvedRequisites(egor, "Егор Двойной");
+        long id = payouts.request(egor.userId(), new BigDecimal("5000"), "RUB", "bounced").payout().id();
+        approvals.approve(openItem("payout", id), Decider.telegram(MANAGER, "Мария"));
+        egor.poll();
+        double countedBefore = meters.counter("partnerka.payouts", "step", "cancelled").count();
+
+        List<String> outcomes = concurrently(10, i -> {
+            try {
+                payouts.cancel(id, Decider.telegram(i % 2 == 0 ? MANAGER : OTHER_MANAGER, "Менеджер " + i), "Возврат банка " + i);
+                return "cancelled";
+            } catch (UserError refused) {
+                return refused.key();
+            }
+        });
+        assertThat(outcomes).filteredOn("cancelled"::equals).hasSize(1);
+        assertThat(outcomes).filteredOn(o -> !"cancelled".equals(o)).hasSize(9).containsOnly("payout.already-cancelled");
+        assertThat(entries(id, "PAYOUT_CANCEL")).isEqualTo(1);
+        assertThat(audited(id, "payout.cancelled")).isEqualTo(1);
+        assertThat(said(egor, egor.poll(), "payout.cancelled")).isEqualTo(1);
+        assertThat(rub(egor)).satisfies(s -> {
+            assertThat(s.available()).isEqualByComparingTo("15000");
+            assertThat(s.onHold()).isEqualByComparingTo("0");
+        });
+        assertThat(meters.counter("partnerka.payouts", "step", "cancelled").count()).isEqualTo(countedBefore + 1);
+
+        // a paid payout cannot be cancelled (clear answer), nor can a rejected one; a partner cannot cancel at all
+        long paid = payouts.request(egor.userId(), new BigDecimal("2000"), "RUB", "paid-one").payout().id();
+        approvals.approve(openItem("payout", paid), Decider.telegram(MANAGER, "Мария"));
+        payouts.markPaid(paid, Decider.telegram(MANAGER, "Мария"), "ПП-77");
+        assertThatThrownBy(() -> payouts.cancel(paid, Decider.telegram(MANAGER, "Мария"), "Поздно"))
+                .isInstanceOf(UserError.class).hasMessage("payout.cancel-paid");
+        long rejected = payouts.request(egor.userId(), new BigDecimal("1000"), "RUB", "rejected-one").payout().id();
+        approvals.reject(openItem("payout", rejected), Decider.telegram(MANAGER, "Мария"), "Нет акта");
+        assertThatThrownBy(() -> payouts.cancel(rejected, Decider.telegram(MANAGER, "Мария"), "Зачем"))
+                .isInstanceOf(UserError.class).hasMessage("payout.cancel-rejected");
+        assertThatThrownBy(() -> payouts.cancel(id, Decider.telegram(egor.userId(), "Егор"), "Сам отменю"))
+                .isInstanceOf(UserError.class).hasMessage("common.not-manager");
+        assertThatThrownBy(() -> payouts.cancel(paid, Decider.telegram(MANAGER, "Мария"), "   "))
+                .isInstanceOf(UserError.class).hasMessage("payout.cancel-reason-needed");
+        assertThat(entries(paid, "PAYOUT_CANCEL")).isZero();
+        assertThat(entries(rejected, "PAYOUT_CANCEL")).isZero();
+        assertThat(payouts.find(paid)).get().extracting(PayoutView::status).isEqualTo("PAID");
+        assertThat(rub(egor).paidOut()).isEqualByComparingTo("2000");
+        assertThat(rub(egor).available()).isEqualByComparingTo("13000");
     }
 
     private interface Task<T> {

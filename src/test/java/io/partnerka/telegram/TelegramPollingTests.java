@@ -71,6 +71,8 @@ class TelegramPollingTests {
     InboxProcessor processor;
     @Autowired
     OutboundSender sender;
+    @Autowired
+    TelegramMetrics metrics;
 
     @Test
     void pollingDeliversUpdatesAndTheBotAnswers() {
@@ -321,7 +323,7 @@ class TelegramPollingTests {
                 return super.getConnection();
             }
         };
-        UpdateReceiver receiver = new UpdateReceiver(new Inbox(JdbcClient.create(flaky)), processor);
+        UpdateReceiver receiver = new UpdateReceiver(new Inbox(JdbcClient.create(flaky)), processor, metrics);
         long chat = 1013;
         Update help = update(chat, "/help");
         AtomicReference<Throwable> thrown = new AtomicReference<>();
