@@ -97,16 +97,31 @@ class AdminAccounts implements UserDetailsService, SmartInitializingSingleton {
         AdminProperties.User u = users.get(username);
         if (u != null) {
             String name = u.name() == null || u.name().isBlank() ? u.username() : u.name();
-            return new Operator(u.username(), name, u.role(), u.telegramId() != null ? u.telegramId() : actorId(username), u.telegramId());
+            return new Operator(u.username(), name, u.role(), u.telegramId() != null ? u.telegramId() : actorId(username),
+                    u.telegramId(), languageOf(u));
         }
-        return new Operator(username, username, AdminProperties.Role.ADMIN, actorId(username), null);
+        return new Operator(username, username, AdminProperties.Role.ADMIN, actorId(username), null, properties.language());
+    }
+
+    /**
+     * A person's page language: their configured one, else the one they chose in the bot with /language (not the one
+     * Telegram guessed from their app: that may differ from what they read at work), else the program's admin language.
+     */
+    private String languageOf(AdminProperties.User u) {
+        if (u.language() != null && !u.language().isBlank()) return u.language().strip().toLowerCase(java.util.Locale.ROOT);
+        if (u.telegramId() != null) {
+            Optional<String> chosen = jdbc.sql("SELECT language FROM chat WHERE chat_id = ? AND language_chosen")
+                    .param(u.telegramId()).query(String.class).optional();
+            if (chosen.isPresent()) return chosen.get();
+        }
+        return properties.language();
     }
 
     /** The operator an API token stands for. */
     Operator tokenOperator(AdminProperties.ApiToken token) {
         String username = "token:" + token.name();
         return new Operator(username, "API " + token.name(), token.role(),
-                token.telegramId() != null ? token.telegramId() : actorId(username), token.telegramId());
+                token.telegramId() != null ? token.telegramId() : actorId(username), token.telegramId(), properties.language());
     }
 
     List<AdminProperties.User> configuredUsers() {
