@@ -98,9 +98,13 @@ class WebAdvice {
 
     @ExceptionHandler(ResponseStatusException.class)
     String status(ResponseStatusException e, Model model, HttpServletResponse response) {
-        response.setStatus(e.getStatusCode().value());
-        model.addAttribute("status", e.getStatusCode().value());
-        model.addAttribute("message", e.getReason());
+        int status = e.getStatusCode().value();
+        response.setStatus(status);
+        model.addAttribute("status", status);
+        WebText t = words();
+        model.addAttribute("t", t);
+        // the reason is for the API and the log; the page says it in its reader's words
+        model.addAttribute("message", t.t(status == 404 ? "web.error.not-found-text" : "web.error.cannot-text"));
         return "admin/error";
     }
 
@@ -108,6 +112,7 @@ class WebAdvice {
     String badRequest(Exception e, Model model, HttpServletResponse response) {
         response.setStatus(400);
         model.addAttribute("status", 400);
+        model.addAttribute("t", words());
         model.addAttribute("message", words().t("web.error.malformed"));
         return "admin/error";
     }
@@ -119,6 +124,7 @@ class WebAdvice {
 
     String text(RuntimeException e) {
         if (e instanceof UserError u) return messages.text(language(), u.key(), u.args());
+        if (e instanceof Refused r) return Messages.escape(r.text(words()));
         return Messages.escape(e.getMessage());
     }
 }

@@ -161,6 +161,15 @@ public final class WebText {
         };
     }
 
+    /** A broadcast's audience ("type:company") as the bot names it ("partners: 🏢 Company"). */
+    public String audience(String encoded) {
+        if (encoded == null) return "—";
+        int colon = encoded.indexOf(':');
+        String kind = colon < 0 ? encoded : encoded.substring(0, colon);
+        String value = colon < 0 ? null : encoded.substring(colon + 1);
+        return t("drip.audience." + kind, "value", value == null ? "" : partnerType(value));
+    }
+
     public String yesNo(boolean value) {
         return t(value ? "web.yes" : "web.no");
     }
