@@ -54,7 +54,7 @@ class ApprovalPages implements AdminPage {
     String reject(@PathVariable long id, @RequestParam(required = false) String reason, Authentication auth,
                   RedirectAttributes redirect) {
         if (reason != null && reason.strip().length() > 1000) {
-            redirect.addFlashAttribute("error", advice.words().t("web.approvals.reason-too-long"));
+            redirect.addFlashAttribute("error", advice.words().text("web.approvals.reason-too-long"));
             return "redirect:/admin/approvals/" + id;
         }
         try {
@@ -71,7 +71,7 @@ class ApprovalPages implements AdminPage {
     private String notice(String key, long itemId, Operator reader) {
         WebText t = advice.words();
         ApprovalDesk.Item i = desk.find(itemId, reader);
-        return t.t(key, "what", t.ref(i.kind(), i.subjectId()));
+        return t.text(key, "what", t.ref(i.kind(), i.subjectId()));
     }
 
     @PostMapping("/admin/questions/{id}/answer")
@@ -82,7 +82,7 @@ class ApprovalPages implements AdminPage {
         } catch (io.partnerka.conversation.UserError e) {
             redirect.addFlashAttribute("error", advice.text(e));
         }
-        if (!redirect.getFlashAttributes().containsKey("error")) redirect.addFlashAttribute("notice", advice.words().t("web.approvals.answer-sent"));
+        if (!redirect.getFlashAttributes().containsKey("error")) redirect.addFlashAttribute("notice", advice.words().text("web.approvals.answer-sent"));
         return "redirect:/admin/approvals#questions";
     }
 }

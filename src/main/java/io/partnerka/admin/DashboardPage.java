@@ -39,26 +39,26 @@ class DashboardPage implements AdminPage {
         ProgramStats.Dashboard d = stats.dashboard();
         model.addAttribute("d", d);
         model.addAttribute("funnelChart", chart("bar",
-                d.funnel().stream().map(s -> t.t("web.dashboard.stage-" + s.key())).toList(),
-                List.of(dataset(t.t("web.dashboard.partners"), d.funnel().stream().map(ProgramStats.Stage::count).toList(), BLUE, null)),
+                d.funnel().stream().map(s -> t.text("web.dashboard.stage-" + s.key())).toList(),
+                List.of(dataset(t.text("web.dashboard.partners"), d.funnel().stream().map(ProgramStats.Stage::count).toList(), BLUE, null)),
                 Map.of("indexAxis", "y", "scales", Map.of("x", COUNTS))));
         List<String> monthKeys = d.months().stream().map(ProgramStats.Month::month).toList();
         List<String> months = monthKeys.stream().map(t::month).toList();
         model.addAttribute("clientsChart", chart("bar", months, List.of(
-                dataset(t.t("web.dashboard.clients-col"), d.months().stream().map(ProgramStats.Month::clients).toList(), BLUE, "y"),
-                dataset(t.t("web.dashboard.paid-col"), d.months().stream().map(ProgramStats.Month::paid).toList(), GREEN, "y"),
+                dataset(t.text("web.dashboard.clients-col"), d.months().stream().map(ProgramStats.Month::clients).toList(), BLUE, "y"),
+                dataset(t.text("web.dashboard.paid-col"), d.months().stream().map(ProgramStats.Month::paid).toList(), GREEN, "y"),
                 // a month without clients has nothing to convert: no point (a gap), not 0 %
-                line(t.t("web.dashboard.conversion-percent"), d.months().stream().map(ProgramStats.Month::conversion).toList(), ORANGE, "y1")),
+                line(t.text("web.dashboard.conversion-percent"), d.months().stream().map(ProgramStats.Month::conversion).toList(), ORANGE, "y1")),
                 Map.of("scales", Map.of("y", withPosition(COUNTS, "left"),
                         "y1", Map.of("beginAtZero", true, "position", "right", "max", 100, "grid", Map.of("drawOnChartArea", false))))));
         model.addAttribute("growthChart", chart("bar", months, List.of(
-                dataset(t.t("web.dashboard.applied"), d.months().stream().map(ProgramStats.Month::applied).toList(), BLUE, "y"),
-                dataset(t.t("web.dashboard.approved-col"), d.months().stream().map(ProgramStats.Month::approved).toList(), GREEN, "y"),
-                line(t.t("web.dashboard.total"), d.months().stream().map(ProgramStats.Month::partnersTotal).toList(), ORANGE, "y")),
+                dataset(t.text("web.dashboard.applied"), d.months().stream().map(ProgramStats.Month::applied).toList(), BLUE, "y"),
+                dataset(t.text("web.dashboard.approved-col"), d.months().stream().map(ProgramStats.Month::approved).toList(), GREEN, "y"),
+                line(t.text("web.dashboard.total"), d.months().stream().map(ProgramStats.Month::partnersTotal).toList(), ORANGE, "y")),
                 Map.of("scales", Map.of("y", COUNTS))));
         model.addAttribute("topChart", chart("bar",
                 d.top().stream().map(ProgramStats.Rated::name).toList(),
-                List.of(dataset(t.t("web.dashboard.revenue") + ", " + d.currency(), d.top().stream().map(ProgramStats.Rated::revenue).toList(), GREEN, null)),
+                List.of(dataset(t.text("web.dashboard.revenue") + ", " + d.currency(), d.top().stream().map(ProgramStats.Rated::revenue).toList(), GREEN, null)),
                 Map.of("indexAxis", "y")));
         List<PayoutDesk.Month> paid = payouts.paidPerMonth(zone, monthKeys.isEmpty() ? 1 : monthKeys.size());
         model.addAttribute("payoutMonths", paid);
@@ -67,12 +67,12 @@ class DashboardPage implements AdminPage {
         List<Map<String, Object>> sets = new ArrayList<>();
         for (int i = 0; i < currencies.size(); i++) {
             String c = currencies.get(i);
-            sets.add(dataset(t.t("web.dashboard.paid-out") + ", " + c, monthKeys.stream().map(m -> paid.stream()
+            sets.add(dataset(t.text("web.dashboard.paid-out") + ", " + c, monthKeys.stream().map(m -> paid.stream()
                     .filter(p -> p.month().equals(m) && p.currency().equals(c)).map(PayoutDesk.Month::paid)
                     .findFirst().orElse(java.math.BigDecimal.ZERO)).toList(), colors[i % colors.length], null));
         }
-        if (sets.isEmpty()) sets.add(dataset(t.t("web.dashboard.paid-out"), monthKeys.stream().map(m -> 0).toList(), GREEN, null));
-        model.addAttribute("payoutsChart", chart("bar", months, sets, Map.of("scales", Map.of("y", Map.of("beginAtZero", true)))));
+        if (sets.isEmpty()) sets.add(dataset(t.text("web.dashboard.paid-out"), monthKeys.stream().map(m -> 0).toList(), GREEN, null));
+        model.addAttribute("payoutsChart", chart("bar", months, sets, Map.of("scales", Map.of("y", COUNTS))));
         return "admin/dashboard";
     }
 

@@ -77,8 +77,8 @@ class DealPages implements AdminPage {
                 var result = desk.change(id, form.change(), WebAdvice.operatorOf(auth, accounts));
                 WebText t = advice.words();
                 redirect.addFlashAttribute("notice", result.changed()
-                        ? t.t("web.deal.changed-notice", "what", t.ref("deal", id), "status", t.dealStatus(result.deal().status()))
-                        : t.t("web.deal.unchanged-notice", "what", t.ref("deal", id)));
+                        ? t.text("web.deal.changed-notice", "what", t.ref("deal", id), "status", t.dealStatus(result.deal().status()))
+                        : t.text("web.deal.unchanged-notice", "what", t.ref("deal", id)));
                 return "redirect:/admin/deals/" + id;
             } catch (UserError e) {
                 String field = FIELD_OF.get(e.key());

@@ -16,7 +16,7 @@ class LoginPage implements AdminPage {
     String denied(jakarta.servlet.http.HttpServletResponse response, org.springframework.ui.Model model) {
         response.setStatus(403);
         model.addAttribute("status", 403);
-        model.addAttribute("message", ((WebText) model.getAttribute("t")).t("web.error.not-allowed-text"));
+        model.addAttribute("message", ((WebText) model.getAttribute("t")).text("web.error.not-allowed-text"));
         return "admin/error";
     }
 }

@@ -74,7 +74,7 @@ class PartnerPages implements AdminPage {
             redirect.addFlashAttribute("error", advice.text(e));
             return "redirect:/admin/partners/" + id;
         }
-        redirect.addFlashAttribute("notice", advice.words().t("web.partner.blocked-notice"));
+        redirect.addFlashAttribute("notice", advice.words().text("web.partner.blocked-notice"));
         return "redirect:/admin/partners/" + id;
     }
 
@@ -86,7 +86,7 @@ class PartnerPages implements AdminPage {
             redirect.addFlashAttribute("error", advice.text(e));
             return "redirect:/admin/partners/" + id;
         }
-        redirect.addFlashAttribute("notice", advice.words().t("web.partner.unblocked-notice"));
+        redirect.addFlashAttribute("notice", advice.words().text("web.partner.unblocked-notice"));
         return "redirect:/admin/partners/" + id;
     }
 
@@ -103,7 +103,7 @@ class PartnerPages implements AdminPage {
             redirect.addFlashAttribute("error", advice.text(e));
             return "redirect:/admin/partners/" + id;
         }
-        redirect.addFlashAttribute("notice", advice.words().t("web.partner.manager-notice"));
+        redirect.addFlashAttribute("notice", advice.words().text("web.partner.manager-notice"));
         return "redirect:/admin/partners/" + id;
     }
 }

@@ -145,7 +145,7 @@ class ProgramStats {
             int score = (int) Math.round(40 * revenue + 25 * conversion + 20 * clients + (r.active() ? 10 : 0) + (r.trained() ? 5 : 0));
             String grade = score >= 60 ? "A" : score >= 30 ? "B" : "C";
             out.add(new Rated(r.id(), r.name(), r.revenue().setScale(2, RoundingMode.HALF_UP), currency, r.clients(), r.paid(),
-                    percent(r.paid(), r.clients()), r.active(), r.trained(), score, grade));
+                    r.clients() == 0 ? null : percent(r.paid(), r.clients()), r.active(), r.trained(), score, grade));
         }
         out.sort(Comparator.comparingInt(Rated::score).reversed().thenComparing(Rated::partnerId));
         return out;

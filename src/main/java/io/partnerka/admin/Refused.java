@@ -14,6 +14,6 @@ class Refused extends RuntimeException {
     }
 
     String text(WebText t) {
-        return t.t(key, args);
+        return t.text(key, args);
     }
 }

@@ -104,7 +104,7 @@ class WebAdvice {
         WebText t = words();
         model.addAttribute("t", t);
         // the reason is for the API and the log; the page says it in its reader's words
-        model.addAttribute("message", t.t(status == 404 ? "web.error.not-found-text" : "web.error.cannot-text"));
+        model.addAttribute("message", t.text(status == 404 ? "web.error.not-found-text" : "web.error.cannot-text"));
         return "admin/error";
     }
 
@@ -113,7 +113,7 @@ class WebAdvice {
         response.setStatus(400);
         model.addAttribute("status", 400);
         model.addAttribute("t", words());
-        model.addAttribute("message", words().t("web.error.malformed"));
+        model.addAttribute("message", words().text("web.error.malformed"));
         return "admin/error";
     }
 

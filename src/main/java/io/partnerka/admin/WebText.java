@@ -9,11 +9,12 @@ import java.util.Map;
 import java.util.function.BiFunction;
 
 /**
- * The words of the admin pages in the reader's language ({@code ${t.t('web.nav.deals')}} in a template), from the
+ * The words of the admin pages in the reader's language ({@code ${t.text('web.nav.deals')}} in a template), from the
  * bot's own message catalog: page texts under {@code web.*} in {@code messages/<lang>/admin-web.yml}, and labels for
  * the codes the data holds — a deal status reads as the bot says it, a product by its catalog title, an audit action
  * as words — so a page never shows {@code in_progress} or {@code approval.approved}. Texts are plain: the page
- * escapes them ({@code th:text}).
+ * escapes them ({@code th:text}). (Not a method named {@code t}: Thymeleaf takes {@code t.t(} in attributes such as
+ * {@code th:aria-label} for a static class access {@code T(} and refuses it.)
  */
 public final class WebText {
 
@@ -32,12 +33,12 @@ public final class WebText {
     }
 
     /** A text of the catalog. */
-    public String t(String key) {
+    public String text(String key) {
         return messages.text(lang, key);
     }
 
-    /** A text with named arguments: {@code t('web.x', 'n', 3)}; values are put in as they are (the page escapes). */
-    public String t(String key, Object... pairs) {
+    /** A text with named arguments: {@code text('web.x', 'n', 3)}; values are put in as they are (the page escapes). */
+    public String text(String key, Object... pairs) {
         Map<String, Object> args = new HashMap<>();
         for (int i = 0; i + 1 < pairs.length; i += 2) {
             args.put(String.valueOf(pairs[i]), new Messages.Trusted(pairs[i + 1] == null ? "—" : String.valueOf(pairs[i + 1])));
@@ -47,7 +48,7 @@ public final class WebText {
 
     /** A count with its noun in the right plural form: {@code count('web.plural.entries', 1)} is "1 entry". */
     public String count(String key, long n) {
-        return t(key + "." + plural(n), "n", n);
+        return text(key + "." + plural(n), "n", n);
     }
 
     /** The CLDR plural category of a count in this language (Russian: one, few, many; English: one, other). */
@@ -63,14 +64,14 @@ public final class WebText {
 
     /** A text if the key is in the catalog, else the value as it is (e.g. a message already in words). */
     public String maybe(String keyOrText) {
-        return keyOrText != null && messages.has(lang, keyOrText) ? t(keyOrText) : keyOrText;
+        return keyOrText != null && messages.has(lang, keyOrText) ? text(keyOrText) : keyOrText;
     }
 
     /** A code's label under a prefix of the catalog; an unknown code (e.g. one added later) reads as itself. */
     public String label(String prefix, Object code) {
         if (code == null) return "—";
         String key = prefix + "." + code;
-        return messages.has(lang, key) ? t(key) : String.valueOf(code);
+        return messages.has(lang, key) ? text(key) : String.valueOf(code);
     }
 
     /** A deal status as the bot names it ("🔄 In progress"). */
@@ -122,7 +123,7 @@ public final class WebText {
 
     /** The one number people refer to a thing by: its kind and its own id ("Partner application #2", "Deal #12"). */
     public String ref(String kind, Object id) {
-        return t("web.ref", "kind", label("web.kind", kind), "id", id);
+        return text("web.ref", "kind", label("web.kind", kind), "id", id);
     }
 
     /** An audit subject ("application#2") as words ("Partner application #2"). */
@@ -147,10 +148,14 @@ public final class WebText {
         return label("web.field", key);
     }
 
-    /** A value of the audit's before and after: statuses in words, the rest as recorded. */
-    public String value(String subject, String key, String value) {
+    /**
+     * A value of the audit's before and after: statuses in words (a decision's status is the approval's, whatever it
+     * decided), the rest as recorded.
+     */
+    public String value(String action, String subject, String key, String value) {
         if (value == null) return "—";
         if (!"status".equals(key) || subject == null) return value;
+        if (action != null && action.startsWith("approval.")) return approvalStatus(value);
         String kind = subject.contains("#") ? subject.substring(0, subject.indexOf('#')) : subject;
         return switch (kind) {
             case "deal" -> dealStatus(value);
@@ -167,11 +172,11 @@ public final class WebText {
         int colon = encoded.indexOf(':');
         String kind = colon < 0 ? encoded : encoded.substring(0, colon);
         String value = colon < 0 ? null : encoded.substring(colon + 1);
-        return t("drip.audience." + kind, "value", value == null ? "" : partnerType(value));
+        return text("drip.audience." + kind, "value", value == null ? "" : partnerType(value));
     }
 
     public String yesNo(boolean value) {
-        return t(value ? "web.yes" : "web.no");
+        return text(value ? "web.yes" : "web.no");
     }
 
     /** "2026-01" as "Jan 2026" / "янв. 2026". */
