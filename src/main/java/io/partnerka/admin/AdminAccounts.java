@@ -137,20 +137,20 @@ class AdminAccounts implements UserDetailsService, SmartInitializingSingleton {
      */
     String changePassword(String username, String current, String next, String repeated, PasswordEncoder encoder) {
         GeneratedLogin login = generatedLogin(username)
-                .orElseThrow(() -> new Refused("This user's password is set in the configuration (partnerka.admin.users)."));
-        if (current == null || !encoder.matches(current, login.hash())) throw new Refused("The current password is wrong.");
+                .orElseThrow(() -> new Refused("This user's password is set in the configuration (partnerka.admin.users).", "web.password.configured-refused"));
+        if (current == null || !encoder.matches(current, login.hash())) throw new Refused("The current password is wrong.", "web.password.wrong-current");
         if (next == null || next.length() < MIN_PASSWORD) {
-            throw new Refused("The new password needs at least " + MIN_PASSWORD + " characters.");
+            throw new Refused("The new password needs at least " + MIN_PASSWORD + " characters.", "web.password.too-short", "n", MIN_PASSWORD);
         }
-        if (next.getBytes(StandardCharsets.UTF_8).length > 72) throw new Refused("The new password may have at most 72 bytes.");
-        if (next.equals(current)) throw new Refused("The new password must differ from the current one.");
-        if (!next.equals(repeated)) throw new Refused("The two new passwords differ.");
+        if (next.getBytes(StandardCharsets.UTF_8).length > 72) throw new Refused("The new password may have at most 72 bytes.", "web.password.too-long");
+        if (next.equals(current)) throw new Refused("The new password must differ from the current one.", "web.password.same");
+        if (!next.equals(repeated)) throw new Refused("The two new passwords differ.", "web.password.differ");
         String hash = "{bcrypt}" + new BCryptPasswordEncoder().encode(next);
         int changed = jdbc.sql("""
                         UPDATE admin_generated_login SET password_hash = ?, must_change = FALSE, changed_at = now()
                         WHERE username = ? AND password_hash = ?""")
                 .params(hash, username, login.hash()).update();
-        if (changed != 1) throw new Refused("The password was changed meanwhile; log in again.");
+        if (changed != 1) throw new Refused("The password was changed meanwhile; log in again.", "web.password.changed-meanwhile");
         forgetPasswordFile();
         log.info("Admin web app: the password of '{}' was changed", username);
         return stamp(hash);
@@ -209,16 +209,31 @@ class AdminAccounts implements UserDetailsService, SmartInitializingSingleton {
         AdminProperties.User u = users.get(username);
         if (u != null) {
             String name = u.name() == null || u.name().isBlank() ? u.username() : u.name();
-            return new Operator(u.username(), name, u.role(), u.telegramId() != null ? u.telegramId() : actorId(username), u.telegramId());
+            return new Operator(u.username(), name, u.role(), u.telegramId() != null ? u.telegramId() : actorId(username),
+                    u.telegramId(), languageOf(u));
         }
-        return new Operator(username, username, AdminProperties.Role.ADMIN, actorId(username), null);
+        return new Operator(username, username, AdminProperties.Role.ADMIN, actorId(username), null, properties.language());
+    }
+
+    /**
+     * A person's page language: their configured one, else the one they chose in the bot with /language (not the one
+     * Telegram guessed from their app: that may differ from what they read at work), else the program's admin language.
+     */
+    private String languageOf(AdminProperties.User u) {
+        if (u.language() != null && !u.language().isBlank()) return u.language().strip().toLowerCase(java.util.Locale.ROOT);
+        if (u.telegramId() != null) {
+            Optional<String> chosen = jdbc.sql("SELECT language FROM chat WHERE chat_id = ? AND language_chosen")
+                    .param(u.telegramId()).query(String.class).optional();
+            if (chosen.isPresent()) return chosen.get();
+        }
+        return properties.language();
     }
 
     /** The operator an API token stands for. */
     Operator tokenOperator(AdminProperties.ApiToken token) {
         String username = "token:" + token.name();
         return new Operator(username, "API " + token.name(), token.role(),
-                token.telegramId() != null ? token.telegramId() : actorId(username), token.telegramId());
+                token.telegramId() != null ? token.telegramId() : actorId(username), token.telegramId(), properties.language());
     }
 
     List<AdminProperties.User> configuredUsers() {

@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param users     people who log in at /admin; password hashes are bcrypt ({@code {bcrypt}$2a$...} or bare {@code $2a$...})
  * @param apiTokens clients of /api/v1; the token itself (from an environment variable) or its SHA-256 in hex
- * @param language  the language the app's own texts (errors from the bot's services) are shown in
+ * @param language  the language of the pages (and of the bot's texts shown on them) for users without their own
  * @param login     throttling of login attempts
  */
 @ConfigurationProperties("partnerka.admin")
@@ -21,8 +21,11 @@ record AdminProperties(@DefaultValue List<User> users, @DefaultValue List<ApiTok
     /**
      * @param telegramId the person's Telegram user id when they are also a manager in the bot: their decisions in
      *                   both places are then one identity in the audit log
+     * @param language   the language of this person's pages (ru, en); unset: the language they chose in the bot
+     *                   (/language) when linked by {@code telegramId}, else {@code partnerka.admin.language}
      */
-    public record User(String username, String passwordHash, @DefaultValue("MANAGER") Role role, Long telegramId, String name) {
+    public record User(String username, String passwordHash, @DefaultValue("MANAGER") Role role, Long telegramId, String name,
+                String language) {
     }
 
     public record ApiToken(String name, String token, String tokenSha256, @DefaultValue("MANAGER") Role role, Long telegramId) {

@@ -27,9 +27,13 @@ class ApprovalDesk {
         this.jdbc = jdbc;
     }
 
-    /** An item with its card (Telegram HTML: b, i, code, a — safe to show as HTML) and the decision line. */
-    public record Item(long id, String kind, long subjectId, String status, java.time.Instant createdAt, String card,
-                String decision, String decidedBy, java.time.Instant decidedAt, String reason) {
+    /**
+     * An item with its card (Telegram HTML: b, i, code, a — safe to show as HTML) and the decision line. {@code id} is
+     * the queue's own (for addresses); people refer to an item by {@code subject}, what it decides: "application#2" is
+     * partner #2's application, as the audit log and the bot's card name it.
+     */
+    public record Item(long id, String kind, long subjectId, String subject, String status, java.time.Instant createdAt,
+                String card, String decision, String decidedBy, java.time.Instant decidedAt, String reason) {
     }
 
     List<Item> pending(Operator reader, int limit) {
@@ -71,9 +75,11 @@ class ApprovalDesk {
     }
 
     private Item item(ApprovalView v, Operator reader) {
-        String card = approvals.card(v, reader.actorId(), false).text();
-        String decision = v.isPending() ? null : approvals.decisionLine(v, reader.actorId());
-        return new Item(v.id(), v.kind(), v.subjectId(), v.status(), v.createdAt(), card, decision, v.decidedByName(),
+        // in the reader's page language, not the language of their chat with the bot
+        String card = approvals.cardText(v, reader.language());
+        String decision = v.isPending() ? null : approvals.decisionLine(v, reader.language());
+        return new Item(v.id(), v.kind(), v.subjectId(), v.kind() + "#" + v.subjectId(), v.status(), v.createdAt(), card,
+                decision, v.decidedByName(),
                 v.decidedAt(), v.reason());
     }
 

@@ -46,7 +46,7 @@ class ApprovalPages implements AdminPage {
             redirect.addFlashAttribute("error", advice.text(e));
             return "redirect:/admin/approvals/" + id;
         }
-        redirect.addFlashAttribute("notice", "#" + id + " approved; the partner has been told.");
+        redirect.addFlashAttribute("notice", notice("web.approvals.approved-notice", id, WebAdvice.operatorOf(auth, accounts)));
         return "redirect:/admin/approvals";
     }
 
@@ -54,7 +54,7 @@ class ApprovalPages implements AdminPage {
     String reject(@PathVariable long id, @RequestParam(required = false) String reason, Authentication auth,
                   RedirectAttributes redirect) {
         if (reason != null && reason.strip().length() > 1000) {
-            redirect.addFlashAttribute("error", "A reason is at most 1000 characters.");
+            redirect.addFlashAttribute("error", advice.words().text("web.approvals.reason-too-long"));
             return "redirect:/admin/approvals/" + id;
         }
         try {
@@ -63,8 +63,15 @@ class ApprovalPages implements AdminPage {
             redirect.addFlashAttribute("error", advice.text(e));
             return "redirect:/admin/approvals/" + id;
         }
-        redirect.addFlashAttribute("notice", "#" + id + " rejected; the partner has been told.");
+        redirect.addFlashAttribute("notice", notice("web.approvals.rejected-notice", id, WebAdvice.operatorOf(auth, accounts)));
         return "redirect:/admin/approvals";
+    }
+
+    /** "Partner application #2 approved; …": the item named by what it decides, as everywhere. */
+    private String notice(String key, long itemId, Operator reader) {
+        WebText t = advice.words();
+        ApprovalDesk.Item i = desk.find(itemId, reader);
+        return t.text(key, "what", t.ref(i.kind(), i.subjectId()));
     }
 
     @PostMapping("/admin/questions/{id}/answer")
@@ -75,7 +82,7 @@ class ApprovalPages implements AdminPage {
         } catch (io.partnerka.conversation.UserError e) {
             redirect.addFlashAttribute("error", advice.text(e));
         }
-        if (!redirect.getFlashAttributes().containsKey("error")) redirect.addFlashAttribute("notice", "Answer sent to the partner.");
+        if (!redirect.getFlashAttributes().containsKey("error")) redirect.addFlashAttribute("notice", advice.words().text("web.approvals.answer-sent"));
         return "redirect:/admin/approvals#questions";
     }
 }

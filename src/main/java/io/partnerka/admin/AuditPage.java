@@ -10,9 +10,27 @@ import org.springframework.web.bind.annotation.RequestParam;
 class AuditPage implements AdminPage {
 
     private final AuditTrail audit;
+    private final WebAdvice advice;
+    private final io.partnerka.conversation.Messages messages;
 
-    AuditPage(AuditTrail audit) {
+    AuditPage(AuditTrail audit, WebAdvice advice, io.partnerka.conversation.Messages messages) {
         this.audit = audit;
+        this.advice = advice;
+        this.messages = messages;
+    }
+
+    /** The filter's choices: each group ("deal.") followed by its actions, as the catalog names them (web.action.*). */
+    private java.util.List<String> actions() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        String prefix = "web.action.";
+        for (String key : messages.keys(advice.words().lang())) {
+            if (!key.startsWith(prefix)) continue;
+            String action = key.substring(prefix.length());
+            String group = action.substring(0, action.indexOf('.') + 1);
+            if (!out.contains(group)) out.add(group);
+            out.add(action);
+        }
+        return out;
     }
 
     @GetMapping("/admin/audit")
@@ -21,6 +39,7 @@ class AuditPage implements AdminPage {
         AuditTrail.Filter filter = new AuditTrail.Filter(actor, action, subject, page);
         var rows = audit.search(filter);
         model.addAttribute("filter", filter);
+        model.addAttribute("actions", actions());
         model.addAttribute("rows", rows.stream().limit(AuditTrail.Filter.PAGE_SIZE).toList());
         model.addAttribute("more", rows.size() > AuditTrail.Filter.PAGE_SIZE);
         return "admin/audit";

@@ -34,6 +34,22 @@ class AuditTrail {
 
     public record Entry(long id, Instant at, Long actorId, String actor, String channel, String action, String subject,
                  Map<String, Object> before, Map<String, Object> after, List<Change> changes) {
+
+        /** The page of the thing the entry is about ("application#2" is on partner #2's page), or null. */
+        public String link() {
+            if (subject == null || !subject.matches("[a-z-]+#\\d{1,18}")) return "chain".equals(kind()) ? "/admin/drip" : null;
+            String id = subject.substring(subject.indexOf('#') + 1);
+            return switch (kind()) {
+                case "application", "partner" -> "/admin/partners/" + id;
+                case "deal" -> "/admin/deals/" + id;
+                case "payout" -> "/admin/payouts#payout-" + id;
+                default -> null;
+            };
+        }
+
+        private String kind() {
+            return subject == null || !subject.contains("#") ? "" : subject.substring(0, subject.indexOf('#'));
+        }
     }
 
     public record Filter(String actor, String action, String subject, int page) {

@@ -22,10 +22,12 @@ class DashboardPage implements AdminPage {
     private final ProgramStats stats;
     private final PayoutDesk payouts;
     private final String zone;
+    private final WebAdvice advice;
     private final tools.jackson.databind.json.JsonMapper json = tools.jackson.databind.json.JsonMapper.builder().build();
 
-    DashboardPage(ProgramStats stats, PayoutDesk payouts,
+    DashboardPage(ProgramStats stats, PayoutDesk payouts, WebAdvice advice,
                   @org.springframework.beans.factory.annotation.Value("${partnerka.time-zone:Europe/Moscow}") String zone) {
+        this.advice = advice;
         this.stats = stats;
         this.payouts = payouts;
         this.zone = zone;
@@ -33,42 +35,54 @@ class DashboardPage implements AdminPage {
 
     @GetMapping({"/admin", "/admin/", "/admin/dashboard"})
     String dashboard(Model model) {
+        WebText t = advice.words();
         ProgramStats.Dashboard d = stats.dashboard();
         model.addAttribute("d", d);
         model.addAttribute("funnelChart", chart("bar",
-                d.funnel().stream().map(ProgramStats.Stage::label).toList(),
-                List.of(dataset("Partners", d.funnel().stream().map(ProgramStats.Stage::count).toList(), BLUE, null)),
-                Map.of("indexAxis", "y")));
-        List<String> months = d.months().stream().map(ProgramStats.Month::month).toList();
+                d.funnel().stream().map(s -> t.text("web.dashboard.stage-" + s.key())).toList(),
+                List.of(dataset(t.text("web.dashboard.partners"), d.funnel().stream().map(ProgramStats.Stage::count).toList(), BLUE, null)),
+                Map.of("indexAxis", "y", "scales", Map.of("x", COUNTS))));
+        List<String> monthKeys = d.months().stream().map(ProgramStats.Month::month).toList();
+        List<String> months = monthKeys.stream().map(t::month).toList();
         model.addAttribute("clientsChart", chart("bar", months, List.of(
-                dataset("Clients", d.months().stream().map(ProgramStats.Month::clients).toList(), BLUE, "y"),
-                dataset("Paid", d.months().stream().map(ProgramStats.Month::paid).toList(), GREEN, "y"),
-                line("Conversion, %", d.months().stream().map(ProgramStats.Month::conversion).toList(), ORANGE, "y1")),
-                Map.of("scales", Map.of("y", Map.of("beginAtZero", true, "position", "left"),
-                        "y1", Map.of("beginAtZero", true, "position", "right", "max", 100)))));
+                dataset(t.text("web.dashboard.clients-col"), d.months().stream().map(ProgramStats.Month::clients).toList(), BLUE, "y"),
+                dataset(t.text("web.dashboard.paid-col"), d.months().stream().map(ProgramStats.Month::paid).toList(), GREEN, "y"),
+                // a month without clients has nothing to convert: no point (a gap), not 0 %
+                line(t.text("web.dashboard.conversion-percent"), d.months().stream().map(ProgramStats.Month::conversion).toList(), ORANGE, "y1")),
+                Map.of("scales", Map.of("y", withPosition(COUNTS, "left"),
+                        "y1", Map.of("beginAtZero", true, "position", "right", "max", 100, "grid", Map.of("drawOnChartArea", false))))));
         model.addAttribute("growthChart", chart("bar", months, List.of(
-                dataset("Applied", d.months().stream().map(ProgramStats.Month::applied).toList(), BLUE, "y"),
-                dataset("Approved", d.months().stream().map(ProgramStats.Month::approved).toList(), GREEN, "y"),
-                line("Partners in total", d.months().stream().map(ProgramStats.Month::partnersTotal).toList(), ORANGE, "y")),
-                Map.of("scales", Map.of("y", Map.of("beginAtZero", true)))));
+                dataset(t.text("web.dashboard.applied"), d.months().stream().map(ProgramStats.Month::applied).toList(), BLUE, "y"),
+                dataset(t.text("web.dashboard.approved-col"), d.months().stream().map(ProgramStats.Month::approved).toList(), GREEN, "y"),
+                line(t.text("web.dashboard.total"), d.months().stream().map(ProgramStats.Month::partnersTotal).toList(), ORANGE, "y")),
+                Map.of("scales", Map.of("y", COUNTS))));
         model.addAttribute("topChart", chart("bar",
                 d.top().stream().map(ProgramStats.Rated::name).toList(),
-                List.of(dataset("Revenue, " + d.currency(), d.top().stream().map(ProgramStats.Rated::revenue).toList(), GREEN, null)),
+                List.of(dataset(t.text("web.dashboard.revenue") + ", " + d.currency(), d.top().stream().map(ProgramStats.Rated::revenue).toList(), GREEN, null)),
                 Map.of("indexAxis", "y")));
-        List<PayoutDesk.Month> paid = payouts.paidPerMonth(zone, ProgramStats.MONTHS);
+        List<PayoutDesk.Month> paid = payouts.paidPerMonth(zone, monthKeys.isEmpty() ? 1 : monthKeys.size());
         model.addAttribute("payoutMonths", paid);
         List<String> currencies = paid.stream().map(PayoutDesk.Month::currency).distinct().sorted().toList();
         String[] colors = {GREEN, BLUE, ORANGE};
         List<Map<String, Object>> sets = new ArrayList<>();
         for (int i = 0; i < currencies.size(); i++) {
             String c = currencies.get(i);
-            sets.add(dataset("Paid out, " + c, months.stream().map(m -> paid.stream()
+            sets.add(dataset(t.text("web.dashboard.paid-out") + ", " + c, monthKeys.stream().map(m -> paid.stream()
                     .filter(p -> p.month().equals(m) && p.currency().equals(c)).map(PayoutDesk.Month::paid)
                     .findFirst().orElse(java.math.BigDecimal.ZERO)).toList(), colors[i % colors.length], null));
         }
-        if (sets.isEmpty()) sets.add(dataset("Paid out", months.stream().map(m -> 0).toList(), GREEN, null));
-        model.addAttribute("payoutsChart", chart("bar", months, sets, Map.of("scales", Map.of("y", Map.of("beginAtZero", true)))));
+        if (sets.isEmpty()) sets.add(dataset(t.text("web.dashboard.paid-out"), monthKeys.stream().map(m -> 0).toList(), GREEN, null));
+        model.addAttribute("payoutsChart", chart("bar", months, sets, Map.of("scales", Map.of("y", COUNTS))));
         return "admin/dashboard";
+    }
+
+    /** An axis of counts: from zero, whole numbers only (no "0.5 partners"). */
+    private static final Map<String, Object> COUNTS = Map.of("beginAtZero", true, "ticks", Map.of("precision", 0));
+
+    private static Map<String, Object> withPosition(Map<String, Object> axis, String position) {
+        Map<String, Object> out = new LinkedHashMap<>(axis);
+        out.put("position", position);
+        return out;
     }
 
     private String chart(String type, List<String> labels, List<Map<String, Object>> datasets, Map<String, Object> options) {
@@ -104,6 +118,7 @@ class DashboardPage implements AdminPage {
         Map<String, Object> ds = dataset(label, data, color, axis);
         ds.put("type", "line");
         ds.put("borderColor", color);
+        ds.put("spanGaps", false);
         return ds;
     }
 }

@@ -10,15 +10,15 @@ import java.math.BigDecimal;
 /** The "change a deal" form (a bean: Thymeleaf's th:field reads and binds it). The deal module checks again. */
 public class DealForm {
 
-    @NotBlank(message = "Choose a status.")
+    @NotBlank(message = "web.deal.error.status")
     private String status;
-    @DecimalMin(value = "0.01", message = "An amount is more than zero.")
-    @DecimalMax(value = "1000000000", message = "That amount is too large.")
-    @Digits(integer = 13, fraction = 2, message = "At most two decimals.")
+    @DecimalMin(value = "0.01", message = "web.deal.error.amount-min")
+    @DecimalMax(value = "1000000000", message = "web.deal.error.amount-max")
+    @Digits(integer = 13, fraction = 2, message = "web.deal.error.amount-digits")
     private BigDecimal amount;
-    @Size(min = 3, max = 3, message = "A currency is three letters.")
+    @Size(min = 3, max = 3, message = "web.deal.error.currency")
     private String currency;
-    @Size(max = 1000, message = "At most 1000 characters.")
+    @Size(max = 1000, message = "web.deal.error.comment")
     private String comment;
     private boolean reopen;
     private Integer version;

@@ -75,9 +75,10 @@ class DealPages implements AdminPage {
         if (!errors.hasErrors()) {
             try {
                 var result = desk.change(id, form.change(), WebAdvice.operatorOf(auth, accounts));
+                WebText t = advice.words();
                 redirect.addFlashAttribute("notice", result.changed()
-                        ? "Deal #" + id + " is now " + result.deal().status() + "; the partner has been told."
-                        : "Deal #" + id + " already had that status; nothing changed.");
+                        ? t.text("web.deal.changed-notice", "what", t.ref("deal", id), "status", t.dealStatus(result.deal().status()))
+                        : t.text("web.deal.unchanged-notice", "what", t.ref("deal", id)));
                 return "redirect:/admin/deals/" + id;
             } catch (UserError e) {
                 String field = FIELD_OF.get(e.key());

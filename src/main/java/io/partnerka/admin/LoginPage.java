@@ -16,7 +16,7 @@ class LoginPage implements AdminPage {
     String denied(jakarta.servlet.http.HttpServletResponse response, org.springframework.ui.Model model) {
         response.setStatus(403);
         model.addAttribute("status", 403);
-        model.addAttribute("message", "Your role may not do this; ask an administrator.");
+        model.addAttribute("message", ((WebText) model.getAttribute("t")).text("web.error.not-allowed-text"));
         return "admin/error";
     }
 }

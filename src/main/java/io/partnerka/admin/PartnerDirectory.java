@@ -230,7 +230,8 @@ class PartnerDirectory {
         String why = reason == null || reason.isBlank() ? null : reason.strip();
         int changed = jdbc.sql("UPDATE partner SET status = 'BLOCKED', version = version + 1 WHERE id = ? AND status = 'APPROVED'")
                 .param(partnerId).update();
-        if (changed == 0) throw new Refused("Only an approved partner can be blocked; this one is " + p.status());
+        if (changed == 0) throw new Refused("Only an approved partner can be blocked; this one is " + p.status(),
+                "web.refused.block", "status", p.status().name());
         audit.record(operator.decider(), "partner.blocked", "partner#" + partnerId, Map.of("status", p.status().name()),
                 why == null ? Map.of("status", "BLOCKED") : Map.of("status", "BLOCKED", "reason", why));
         if (why == null) notifier.say(p.chatId(), "admin.partner-blocked");
@@ -242,7 +243,8 @@ class PartnerDirectory {
         PartnerView p = partners.byId(partnerId).orElseThrow(() -> ApprovalDesk.notFound("partner", partnerId));
         int changed = jdbc.sql("UPDATE partner SET status = 'APPROVED', version = version + 1 WHERE id = ? AND status = 'BLOCKED'")
                 .param(partnerId).update();
-        if (changed == 0) throw new Refused("Only a blocked partner can be unblocked; this one is " + p.status());
+        if (changed == 0) throw new Refused("Only a blocked partner can be unblocked; this one is " + p.status(),
+                "web.refused.unblock", "status", p.status().name());
         audit.record(operator.decider(), "partner.unblocked", "partner#" + partnerId, Map.of("status", "BLOCKED"),
                 Map.of("status", "APPROVED"));
         notifier.sayWithMenu(p.chatId(), "admin.partner-unblocked");
@@ -251,11 +253,13 @@ class PartnerDirectory {
     @Transactional
     void reassign(long partnerId, long managerId, Operator operator) {
         PartnerView p = partners.byId(partnerId).orElseThrow(() -> ApprovalDesk.notFound("partner", partnerId));
-        if (!roles.managerIds().contains(managerId)) throw new Refused("User " + managerId + " is not one of the bot's managers");
+        if (!roles.managerIds().contains(managerId)) throw new Refused("User " + managerId + " is not one of the bot's managers",
+                "web.refused.not-a-manager", "id", managerId);
         if (p.managerId() != null && p.managerId() == managerId) return;
         int changed = jdbc.sql("UPDATE partner SET manager_id = ?, version = version + 1 WHERE id = ? AND status IN ('APPROVED', 'BLOCKED')")
                 .params(managerId, partnerId).update();
-        if (changed == 0) throw new Refused("Only an approved (or blocked) partner has a personal manager; this one is " + p.status());
+        if (changed == 0) throw new Refused("Only an approved (or blocked) partner has a personal manager; this one is " + p.status(),
+                "web.refused.manager", "status", p.status().name());
         Map<String, Object> before = new LinkedHashMap<>();
         before.put("manager", p.managerId() == null ? "—" : String.valueOf(p.managerId()));
         audit.record(operator.decider(), "partner.manager-changed", "partner#" + partnerId, before,

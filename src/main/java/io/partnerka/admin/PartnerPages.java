@@ -65,7 +65,7 @@ class PartnerPages implements AdminPage {
     String block(@PathVariable long id, @RequestParam(required = false) String reason, Authentication auth,
                  RedirectAttributes redirect) {
         if (reason != null && reason.strip().length() > 500) {
-            redirect.addFlashAttribute("reasonError", "At most 500 characters.");
+            redirect.addFlashAttribute("reasonError", "web.partner.reason-too-long");
             return "redirect:/admin/partners/" + id;
         }
         try {
@@ -74,7 +74,7 @@ class PartnerPages implements AdminPage {
             redirect.addFlashAttribute("error", advice.text(e));
             return "redirect:/admin/partners/" + id;
         }
-        redirect.addFlashAttribute("notice", "Partner blocked; they have been told.");
+        redirect.addFlashAttribute("notice", advice.words().text("web.partner.blocked-notice"));
         return "redirect:/admin/partners/" + id;
     }
 
@@ -86,7 +86,7 @@ class PartnerPages implements AdminPage {
             redirect.addFlashAttribute("error", advice.text(e));
             return "redirect:/admin/partners/" + id;
         }
-        redirect.addFlashAttribute("notice", "Partner unblocked; they have been told.");
+        redirect.addFlashAttribute("notice", advice.words().text("web.partner.unblocked-notice"));
         return "redirect:/admin/partners/" + id;
     }
 
@@ -94,7 +94,7 @@ class PartnerPages implements AdminPage {
     String reassign(@PathVariable long id, @RequestParam(required = false) Long manager, Authentication auth,
                     RedirectAttributes redirect) {
         if (manager == null) {
-            redirect.addFlashAttribute("managerError", "Choose a manager.");
+            redirect.addFlashAttribute("managerError", "web.partner.choose-manager");
             return "redirect:/admin/partners/" + id;
         }
         try {
@@ -103,7 +103,7 @@ class PartnerPages implements AdminPage {
             redirect.addFlashAttribute("error", advice.text(e));
             return "redirect:/admin/partners/" + id;
         }
-        redirect.addFlashAttribute("notice", "Manager changed; the partner and the manager have been told.");
+        redirect.addFlashAttribute("notice", advice.words().text("web.partner.manager-notice"));
         return "redirect:/admin/partners/" + id;
     }
 }

@@ -24,8 +24,11 @@ class PasswordPage implements AdminPage {
     private final PasswordEncoder encoder;
     private final AuditLog audit;
 
-    PasswordPage(AdminAccounts accounts, PasswordEncoder encoder, AuditLog audit) {
+    private final WebAdvice advice;
+
+    PasswordPage(AdminAccounts accounts, PasswordEncoder encoder, AuditLog audit, WebAdvice advice) {
         this.accounts = accounts;
+        this.advice = advice;
         this.encoder = encoder;
         this.audit = audit;
     }
@@ -48,11 +51,11 @@ class PasswordPage implements AdminPage {
             request.getSession().setAttribute(FirstLoginGate.STAMP, stamp);
             Operator o = WebAdvice.operatorOf(auth, accounts);
             audit.record(o.decider(), "admin.password-changed", "admin-user#" + auth.getName(), null, Map.of("username", auth.getName()));
-            redirect.addFlashAttribute("notice", "Your password was changed.");
+            redirect.addFlashAttribute("notice", advice.words().text("web.password.changed"));
             return "redirect:/admin";
         } catch (Refused e) {
             response.setStatus(400);
-            model.addAttribute("error", org.springframework.web.util.HtmlUtils.htmlEscape(e.getMessage()));
+            model.addAttribute("error", e.text(advice.words()));
             return form(auth, model);
         }
     }

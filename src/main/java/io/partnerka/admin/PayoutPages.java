@@ -46,12 +46,13 @@ class PayoutPages implements AdminPage {
                     RedirectAttributes redirect) {
         if (reference != null && reference.strip().length() > 200) {
             redirect.addFlashAttribute("referenceError", id);
-            redirect.addFlashAttribute("error", "A payment reference is at most 200 characters.");
+            redirect.addFlashAttribute("error", advice.words().text("web.payouts.reference-too-long"));
             return "redirect:/admin/payouts?status=APPROVED";
         }
         try {
             desk.markPaid(id, WebAdvice.operatorOf(auth, accounts), reference);
-            redirect.addFlashAttribute("notice", "Payout #" + id + " marked paid; the partner has been told.");
+            WebText t = advice.words();
+            redirect.addFlashAttribute("notice", t.text("web.payouts.paid-notice", "what", t.ref("payout", id)));
         } catch (UserError e) {
             redirect.addFlashAttribute("error", advice.text(e));
         }

@@ -41,6 +41,7 @@ class ProgramStats {
     public record Stage(String key, String label, long count, BigDecimal conversion, BigDecimal fromApplied) {
     }
 
+    /** One month; {@code conversion} is null when the month had no clients (nothing to convert). */
     public record Month(String month, long clients, long paid, BigDecimal conversion, long applied, long approved,
                  long partnersTotal) {
     }
@@ -88,10 +89,18 @@ class ProgramStats {
         return stages;
     }
 
+    /**
+     * The last {@link #MONTHS} months, starting no earlier than the program's first month (its first application or
+     * client): a program three months old shows three months, not nine empty ones and all activity squeezed at the end.
+     */
     List<Month> months() {
         return jdbc.sql("""
-                        WITH m AS (
-                            SELECT generate_series(date_trunc('month', now() AT TIME ZONE :tz) - make_interval(months => :back),
+                        WITH first AS (
+                            SELECT date_trunc('month', min(at) AT TIME ZONE :tz) AS start FROM (
+                                SELECT min(applied_at) AS at FROM partner UNION ALL SELECT min(submitted_at) FROM deal) x),
+                        m AS (
+                            SELECT generate_series(greatest(date_trunc('month', now() AT TIME ZONE :tz) - make_interval(months => :back),
+                                                            coalesce((SELECT start FROM first), date_trunc('month', now() AT TIME ZONE :tz))),
                                                    date_trunc('month', now() AT TIME ZONE :tz), interval '1 month') AS start)
                         SELECT to_char(m.start, 'YYYY-MM') AS month,
                           (SELECT count(*) FROM deal d WHERE date_trunc('month', d.submitted_at AT TIME ZONE :tz) = m.start) AS clients,
@@ -105,7 +114,8 @@ class ProgramStats {
                         FROM m ORDER BY m.start""")
                 .param("tz", zone).param("back", MONTHS - 1).param("paid", deals.pipeline().paid())
                 .query((rs, n) -> new Month(rs.getString("month"), rs.getLong("clients"), rs.getLong("paid"),
-                        percent(rs.getLong("paid"), rs.getLong("clients")), rs.getLong("applied"), rs.getLong("approved"),
+                        rs.getLong("clients") == 0 ? null : percent(rs.getLong("paid"), rs.getLong("clients")),
+                        rs.getLong("applied"), rs.getLong("approved"),
                         rs.getLong("total"))).list();
     }
 
@@ -135,7 +145,7 @@ class ProgramStats {
             int score = (int) Math.round(40 * revenue + 25 * conversion + 20 * clients + (r.active() ? 10 : 0) + (r.trained() ? 5 : 0));
             String grade = score >= 60 ? "A" : score >= 30 ? "B" : "C";
             out.add(new Rated(r.id(), r.name(), r.revenue().setScale(2, RoundingMode.HALF_UP), currency, r.clients(), r.paid(),
-                    percent(r.paid(), r.clients()), r.active(), r.trained(), score, grade));
+                    r.clients() == 0 ? null : percent(r.paid(), r.clients()), r.active(), r.trained(), score, grade));
         }
         out.sort(Comparator.comparingInt(Rated::score).reversed().thenComparing(Rated::partnerId));
         return out;

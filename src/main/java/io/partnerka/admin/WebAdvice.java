@@ -28,22 +28,46 @@ class WebAdvice {
     private final ApprovalDesk approvals;
     private final Messages messages;
     private final AdminProperties properties;
+    private final io.partnerka.deal.Deals deals;
 
-    WebAdvice(AdminAccounts accounts, ApprovalDesk approvals, Messages messages, AdminProperties properties) {
+    WebAdvice(AdminAccounts accounts, ApprovalDesk approvals, Messages messages, AdminProperties properties,
+              io.partnerka.deal.Deals deals) {
         this.accounts = accounts;
         this.approvals = approvals;
         this.messages = messages;
         this.properties = properties;
+        this.deals = deals;
     }
 
     @ModelAttribute
     void common(Model model, Authentication authentication, HttpServletRequest request) {
-        if (authentication != null && authentication.isAuthenticated() && !"anonymousUser".equals(authentication.getName())) {
+        if (loggedIn(authentication)) {
             Operator o = operator(authentication);
             model.addAttribute("me", new Me(o.name(), o.isAdmin()));
             model.addAttribute("pendingCount", approvals.pendingCount());
         }
+        model.addAttribute("t", words());
         model.addAttribute("path", request.getRequestURI());
+    }
+
+    /** The words of the pages in the language of whoever is logged in (before login: the admin language). */
+    WebText words() {
+        return words(language());
+    }
+
+    WebText words(String language) {
+        return new WebText(messages, messages.languages().contains(language) ? language : messages.defaultLanguage(),
+                deals::productTitle);
+    }
+
+    /** The language of the operator of the current request. */
+    String language() {
+        Authentication authentication = org.springframework.security.core.context.SecurityContextHolder.getContext().getAuthentication();
+        return loggedIn(authentication) ? operator(authentication).language() : properties.language();
+    }
+
+    private static boolean loggedIn(Authentication a) {
+        return a != null && a.isAuthenticated() && !"anonymousUser".equals(a.getName());
     }
 
     /** The operator as the templates see them. */
@@ -74,9 +98,13 @@ class WebAdvice {
 
     @ExceptionHandler(ResponseStatusException.class)
     String status(ResponseStatusException e, Model model, HttpServletResponse response) {
-        response.setStatus(e.getStatusCode().value());
-        model.addAttribute("status", e.getStatusCode().value());
-        model.addAttribute("message", e.getReason());
+        int status = e.getStatusCode().value();
+        response.setStatus(status);
+        model.addAttribute("status", status);
+        WebText t = words();
+        model.addAttribute("t", t);
+        // the reason is for the API and the log; the page says it in its reader's words
+        model.addAttribute("message", t.text(status == 404 ? "web.error.not-found-text" : "web.error.cannot-text"));
         return "admin/error";
     }
 
@@ -84,7 +112,8 @@ class WebAdvice {
     String badRequest(Exception e, Model model, HttpServletResponse response) {
         response.setStatus(400);
         model.addAttribute("status", 400);
-        model.addAttribute("message", "That address or form is malformed.");
+        model.addAttribute("t", words());
+        model.addAttribute("message", words().text("web.error.malformed"));
         return "admin/error";
     }
 
@@ -94,7 +123,8 @@ class WebAdvice {
     }
 
     String text(RuntimeException e) {
-        if (e instanceof UserError u) return messages.text(properties.language(), u.key(), u.args());
+        if (e instanceof UserError u) return messages.text(language(), u.key(), u.args());
+        if (e instanceof Refused r) return Messages.escape(r.text(words()));
         return Messages.escape(e.getMessage());
     }
 }

@@ -60,7 +60,7 @@ class ApprovalActions implements ChatAction {
             case "ok" -> {
                 approvals.approve(itemId, Decider.telegram(ctx.userId(), ctx.firstName()));
                 ctx.answerCallback(ctx.text("approval.done-approved"), false);
-                ctx.say("approval.done-approved-text", "id", itemId);
+                ctx.say("approval.done-approved-text", "id", item.subjectId(), "kind", ctx.text("approval.kind." + item.kind()));
             }
             case "no" -> ctx.startFlow(RejectReasonFlow.NAME, Map.of("itemId", String.valueOf(itemId)));
             default -> ctx.answerCallback(ctx.text("common.button-invalid"), true);

@@ -32,9 +32,12 @@ public class Approvals {
     // handlers are looked up lazily: they belong to features that themselves submit items here
     private final org.springframework.beans.factory.ObjectProvider<ApprovalHandler> handlers;
     private final DateTimeFormatter timeFormat;
+    private final io.partnerka.conversation.Messages messages;
 
     Approvals(JdbcClient jdbc, Notifier notifier, Roles roles, AuditLog audit, ApplicationEventPublisher events,
-              org.springframework.beans.factory.ObjectProvider<ApprovalHandler> handlers, @Value("${partnerka.time-zone:Europe/Moscow}") String zone) {
+              org.springframework.beans.factory.ObjectProvider<ApprovalHandler> handlers, @Value("${partnerka.time-zone:Europe/Moscow}") String zone,
+              io.partnerka.conversation.Messages messages) {
+        this.messages = messages;
         this.jdbc = jdbc;
         this.notifier = notifier;
         this.roles = roles;
@@ -87,25 +90,33 @@ public class Approvals {
 
     /** The card of an item for a manager's chat, with buttons while it waits and the decision once made. */
     public Reply.Text card(ApprovalView item, long managerChatId, boolean withButtons) {
-        String lang = notifier.languageOf(managerChatId);
-        String body = notifier.text(managerChatId, "approval.card", Map.of(
-                "id", item.id(),
-                "kind", notifier.text(managerChatId, "approval.kind." + item.kind(), Map.of()),
-                "card", new io.partnerka.conversation.Messages.Trusted(handler(item.kind()).card(item.subjectId(), lang))));
-        if (!item.isPending()) {
-            body += "\n\n" + decisionLine(item, managerChatId);
-            return Reply.Text.of(body);
-        }
-        Reply.Text text = Reply.Text.of(body);
-        if (!withButtons) return text;
+        Reply.Text text = Reply.Text.of(cardText(item, notifier.languageOf(managerChatId)));
+        if (!item.isPending() || !withButtons) return text;
         return text.withButtons(List.of(List.of(
                 notifier.button(managerChatId, notifier.text(managerChatId, "approval.approve", Map.of()), "ap:" + item.id() + ":ok"),
                 notifier.button(managerChatId, notifier.text(managerChatId, "approval.reject", Map.of()), "ap:" + item.id() + ":no"))));
     }
 
+    /**
+     * The card in a reader's language (the admin web app shows it in its user's language), with the decision once
+     * made. An item is named by what it decides and that thing's own number ("Partner application #2" is partner
+     * #2's application, as the audit log's {@code application#2}); the queue's own ids stay internal.
+     */
+    public String cardText(ApprovalView item, String lang) {
+        String body = messages.text(lang, "approval.card", Map.of(
+                "id", item.subjectId(),
+                "kind", messages.text(lang, "approval.kind." + item.kind()),
+                "card", new io.partnerka.conversation.Messages.Trusted(handler(item.kind()).card(item.subjectId(), lang))));
+        return item.isPending() ? body : body + "\n\n" + decisionLine(item, lang);
+    }
+
     /** "✅ Approved by Maria, 12.05.2026 14:30" in the reader's language. */
     public String decisionLine(ApprovalView item, long readerChatId) {
-        return notifier.text(readerChatId, "APPROVED".equals(item.status()) ? "approval.decided-approved" : "approval.decided-rejected",
+        return decisionLine(item, notifier.languageOf(readerChatId));
+    }
+
+    public String decisionLine(ApprovalView item, String lang) {
+        return messages.text(lang, "APPROVED".equals(item.status()) ? "approval.decided-approved" : "approval.decided-rejected",
                 Map.of("who", item.decidedByName() == null ? "—" : item.decidedByName(),
                         "when", item.decidedAt() == null ? "—" : timeFormat.format(item.decidedAt()),
                         "reason", item.reason() == null ? "—" : item.reason()));

@@ -29,6 +29,7 @@ class RejectReasonFlow implements Flow {
 
     private void reject(ChatContext ctx, RejectDraft draft) {
         approvals.reject(draft.itemId(), Decider.telegram(ctx.userId(), ctx.firstName()), draft.reason());
-        ctx.say("approval.done-rejected-text", "id", draft.itemId());
+        ApprovalView item = approvals.find(draft.itemId()).orElseThrow();
+        ctx.say("approval.done-rejected-text", "id", item.subjectId(), "kind", ctx.text("approval.kind." + item.kind()));
     }
 }

@@ -69,6 +69,11 @@ public class Deals {
         return store.find(dealId);
     }
 
+    /** A product's title from the catalog in a language ("accounting" reads "Accounting services"), for other screens. */
+    public String productTitle(String productId, String language) {
+        return catalog.title(productId, language);
+    }
+
     /** Deals stuck in one open status since before {@code before} (for escalation), the longest stuck first. */
     public List<DealView> stalled(Instant before, int limit) {
         return store.openUnchangedSince(pipeline.open(), before, limit);

@@ -61,7 +61,7 @@ class ManagerReminders {
                     Map.of("count", due.size(), "after", waitedFor(manager, settings.waitingAfter()))));
             for (ApprovalView item : due) {
                 text.append('\n').append(notifier.text(manager, "drip.reminders.line", Messages.args(
-                        "id", item.id(), "kind", notifier.text(manager, "approval.kind." + item.kind(), Map.of()),
+                        "id", item.subjectId(), "kind", notifier.text(manager, "approval.kind." + item.kind(), Map.of()),
                         "waits", waitedFor(manager, Duration.between(item.createdAt(), now)))));
             }
             text.append("\n\n").append(notifier.text(manager, "drip.reminders.footer", Map.of()));

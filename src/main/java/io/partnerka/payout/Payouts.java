@@ -200,13 +200,13 @@ public class Payouts {
         byte[] pdf = invoices.render(payout, number, p, req, lang);
         jdbc.sql("UPDATE payout SET invoice_number = ?, invoice_pdf = ? WHERE id = ?").params(number, pdf, id).update();
         payout = find(id).orElseThrow();
-        long item = approvals.submit(KIND, id);
+        approvals.submit(KIND, id);
         // the invoice is stored once, above; the messages only refer to it
         notifier.send(p.chatId(), Reply.Document.stored(InvoiceDocuments.NAME, String.valueOf(id), invoices.fileName(number),
                 notifier.text(p.chatId(), "payout.invoice-caption-partner", Map.of("number", number))));
         for (long manager : roles.managerIds()) {
             notifier.send(manager, Reply.Document.stored(InvoiceDocuments.NAME, String.valueOf(id), invoices.fileName(number),
-                    notifier.text(manager, "payout.invoice-caption-manager", Map.of("number", number, "item", item,
+                    notifier.text(manager, "payout.invoice-caption-manager", Map.of("number", number, "id", id,
                             "name", p.name()))));
         }
         crm.publish("payout.requested", null, webhookData(payout));

@@ -92,7 +92,7 @@ class AdminAccountsTests {
     @Test
     void configuredUsersReplaceTheGeneratedAdminAndNeedBcryptHashes() {
         AdminAccounts configured = accounts(List.of(new AdminProperties.User("ann", "{bcrypt}" + new org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder().encode("pw"),
-                AdminProperties.Role.MANAGER, 4242L, "Ann")));
+                AdminProperties.Role.MANAGER, 4242L, "Ann", null)));
         configured.afterSingletonsInstantiated();
         assertThat(jdbc.sql("SELECT count(*) FROM admin_generated_login").query(Integer.class).single()).isZero();
         assertThatThrownBy(() -> configured.loadUserByUsername("admin")).isInstanceOf(org.springframework.security.core.userdetails.UsernameNotFoundException.class);
@@ -101,11 +101,24 @@ class AdminAccountsTests {
         assertThat(ann.decider().channel()).isEqualTo("web");
         assertThat(configured.nameOfActor(4242L)).hasValue("Ann");
 
-        Operator unlinked = accounts(List.of(new AdminProperties.User("bob", "$2a$10$abcdefghijklmnopqrstuv", AdminProperties.Role.ADMIN, null, null))).operator("bob");
+        Operator unlinked = accounts(List.of(new AdminProperties.User("bob", "$2a$10$abcdefghijklmnopqrstuv", AdminProperties.Role.ADMIN, null, null, null))).operator("bob");
         assertThat(unlinked.actorId()).isNegative();            // a stable id of its own, never a Telegram id
         assertThat(accounts(List.of()).operator("bob").actorId()).isEqualTo(unlinked.actorId());
 
-        assertThatThrownBy(() -> accounts(List.of(new AdminProperties.User("eve", "plain-text", AdminProperties.Role.ADMIN, null, null))))
+        assertThatThrownBy(() -> accounts(List.of(new AdminProperties.User("eve", "plain-text", AdminProperties.Role.ADMIN, null, null, null))))
                 .hasMessageContaining("bcrypt");
+    }
+
+    @Test
+    void aPersonReadsThePagesInTheirConfiguredLanguageElseTheOneChosenInTheBotElseTheAdminLanguage() {
+        String hash = "$2a$10$abcdefghijklmnopqrstuv";
+        AdminAccounts accounts = accounts(List.of(
+                new AdminProperties.User("cfg", hash, AdminProperties.Role.MANAGER, 4343L, "Cfg", "ru"),
+                new AdminProperties.User("linked", hash, AdminProperties.Role.MANAGER, 4344L, "Linked", null),
+                new AdminProperties.User("guessed", hash, AdminProperties.Role.MANAGER, 4345L, "Guessed", null)));
+        jdbc.sql("INSERT INTO chat (chat_id, user_id, language, language_chosen) VALUES (4344, 4344, 'ru', TRUE), (4345, 4345, 'ru', FALSE) ON CONFLICT DO NOTHING").update();
+        assertThat(accounts.operator("cfg").language()).isEqualTo("ru");
+        assertThat(accounts.operator("linked").language()).isEqualTo("ru");      // chose Russian with /language
+        assertThat(accounts.operator("guessed").language()).isEqualTo("en");     // Telegram's guess is not a choice
     }
 }

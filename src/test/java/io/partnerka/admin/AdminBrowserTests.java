@@ -104,8 +104,9 @@ class AdminBrowserTests {
         assertThat(card).containsText("Вера Браузер");
         screenshot("admin-approvals.png");
         card.locator("[data-testid=approve]").click();
-        assertThat(page.locator("[data-testid=notice]")).containsText("#" + a.itemId() + " approved");
-        assertThat(page.locator("[data-testid=decided-" + a.itemId() + "]")).containsText("APPROVED");
+        // named by what it decides: partner #N's application is "Partner application #N", here as in the bot and the audit log
+        assertThat(page.locator("[data-testid=notice]")).containsText("Partner application #" + a.partnerId() + " approved");
+        assertThat(page.locator("[data-testid=decided-" + a.itemId() + "]")).containsText("Approved");
 
         // the bot tells the partner (an outbox row for their chat) in the same transaction as the decision
         assertThat(f.outboxTexts(a.userId(), before)).anySatisfy(t -> assertThat(t).contains("Вера Браузер"));
@@ -113,10 +114,11 @@ class AdminBrowserTests {
 
         page.navigate(url("/admin/audit?subject=application%23" + a.partnerId()));
         var row = page.locator("[data-testid=audit-table] tbody tr").first();
-        assertThat(row).containsText("approval.approved");
+        assertThat(row).containsText("Approved");
+        assertThat(row).containsText("Partner application #" + a.partnerId());
         assertThat(row).containsText("Мария");
-        assertThat(row).containsText("web");
-        assertThat(row.locator(".changed")).containsText("PENDING");
+        assertThat(row).containsText("Web");
+        assertThat(row.locator(".changed")).containsText("Waiting");
         screenshot("admin-audit.png");
 
         page.locator("[data-testid=logout]").click();
@@ -133,20 +135,20 @@ class AdminBrowserTests {
         var card = page.locator("[data-testid=approval-" + r.approvalItemId() + "]");
         assertThat(card).containsText("5");
         card.locator("[data-testid=approve]").click();
-        assertThat(page.locator("[data-testid=notice]")).containsText("#" + r.approvalItemId() + " approved");
+        assertThat(page.locator("[data-testid=notice]")).containsText("Payout #" + r.payoutId() + " approved");
 
         page.getByRole(com.microsoft.playwright.options.AriaRole.LINK, new Page.GetByRoleOptions().setName("Payouts")).click();
         var row = page.locator("[data-testid=payout-" + r.payoutId() + "]");
-        assertThat(row).containsText("APPROVED");
+        assertThat(row).containsText("Approved");
         row.locator("input[name=reference]").fill("ПП 77");
         row.locator("[data-testid=mark-paid]").click();
         assertThat(page.locator("[data-testid=notice]")).containsText("marked paid");
-        assertThat(page.locator("[data-testid=payout-" + r.payoutId() + "]")).containsText("PAID");
+        assertThat(page.locator("[data-testid=payout-" + r.payoutId() + "]")).containsText("Paid");
         screenshot("admin-payouts.png");
 
         page.navigate(url("/admin/audit?subject=payout%23" + r.payoutId()));
-        assertThat(page.locator("[data-testid=audit-table]")).containsText("payout.paid");
-        assertThat(page.locator("[data-testid=audit-table]")).containsText("approval.approved");
+        assertThat(page.locator("[data-testid=audit-table]")).containsText("Payout marked paid");
+        assertThat(page.locator("[data-testid=audit-table]")).containsText("Approved");
         assertThat(page.locator("[data-testid=audit-table] tbody tr").first()).containsText("ПП 77");
     }
 
@@ -205,8 +207,8 @@ class AdminBrowserTests {
         page.locator("input[name=amount]").fill("70000.50");
         page.locator("textarea[name=comment]").fill("Спасибо за клиента");
         page.locator("[data-testid=save-deal]").click();
-        assertThat(page.locator("[data-testid=notice]")).containsText("is now paid");
-        assertThat(page.locator("[data-testid=deal-status]")).hasText("paid");
+        assertThat(page.locator("[data-testid=notice]")).containsText("is now ✅ Paid");
+        assertThat(page.locator("[data-testid=deal-status]")).hasText("✅ Paid");
         assertThat(page.locator("[data-testid=deal-amount]")).containsText("70\u00a0000.50 RUB");
         assertThat(f.outboxTexts(f.userOf(partner), before)).anySatisfy(t -> assertThat(t).contains("Спасибо за клиента"));
     }

@@ -188,7 +188,7 @@ class AdminOperationsTests {
         assertThat(audit.body()).contains("application#" + inBot.partnerId()).contains("application#" + onWeb.partnerId())
                 .contains("\"channel\":\"telegram\"").contains("\"channel\":\"web\"").doesNotContain("maria_tg");
         String page = boss.get("/admin/audit?actor=100").body();
-        assertThat(page).contains("application#" + inBot.partnerId()).contains("Мария").contains("class=\"changed\"");
+        assertThat(page).contains("Partner application #" + inBot.partnerId()).contains("Мария").contains("class=\"changed\"");
     }
 
     @Test
