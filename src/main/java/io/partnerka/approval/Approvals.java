@@ -1,5 +1,6 @@
 package io.partnerka.approval;
 
+import io.partnerka.conversation.Formats;
 import io.partnerka.conversation.Button;
 import io.partnerka.conversation.Notifier;
 import io.partnerka.conversation.Reply;
@@ -31,17 +32,17 @@ public class Approvals {
     private final ApplicationEventPublisher events;
     // handlers are looked up lazily: they belong to features that themselves submit items here
     private final org.springframework.beans.factory.ObjectProvider<ApprovalHandler> handlers;
-    private final DateTimeFormatter timeFormat;
+    private final Formats formats;
 
     Approvals(JdbcClient jdbc, Notifier notifier, Roles roles, AuditLog audit, ApplicationEventPublisher events,
-              org.springframework.beans.factory.ObjectProvider<ApprovalHandler> handlers, @Value("${partnerka.time-zone:Europe/Moscow}") String zone) {
+              org.springframework.beans.factory.ObjectProvider<ApprovalHandler> handlers, Formats formats) {
         this.jdbc = jdbc;
         this.notifier = notifier;
         this.roles = roles;
         this.audit = audit;
         this.events = events;
         this.handlers = handlers;
-        this.timeFormat = DateTimeFormatter.ofPattern("dd.MM.yyyy HH:mm").withZone(ZoneId.of(zone));
+        this.formats = formats;
     }
 
     /** Queues an item and shows it to every manager. One open item per subject: a repeat returns the open one. */
@@ -103,11 +104,11 @@ public class Approvals {
                 notifier.button(managerChatId, notifier.text(managerChatId, "approval.reject", Map.of()), "ap:" + item.id() + ":no"))));
     }
 
-    /** "✅ Approved by Maria, 12.05.2026 14:30" in the reader's language. */
+    /** "✅ Approved by Maria, 12 May 2026, 14:30 Moscow time" in the reader's language. */
     public String decisionLine(ApprovalView item, long readerChatId) {
         return notifier.text(readerChatId, "APPROVED".equals(item.status()) ? "approval.decided-approved" : "approval.decided-rejected",
                 Map.of("who", item.decidedByName() == null ? "—" : item.decidedByName(),
-                        "when", item.decidedAt() == null ? "—" : timeFormat.format(item.decidedAt()),
+                        "when", item.decidedAt() == null ? "—" : formats.dateTime(item.decidedAt(), notifier.languageOf(readerChatId)),
                         "reason", item.reason() == null ? "—" : item.reason()));
     }
 

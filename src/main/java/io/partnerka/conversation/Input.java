@@ -43,9 +43,19 @@ public abstract class Input {
         };
     }
 
-    /** A positive amount with at most two decimals, up to {@code max}. */
+    /** A positive amount with at most two decimals, up to {@code max}; it reads "200,000.00" (per language). */
     public static Input amount(BigDecimal max) {
+        return amount(max, null);
+    }
+
+    /** An amount in a known currency: it reads "200,000.00 ₽" / "200 000,00 ₽" on the confirm screen. */
+    public static Input amount(BigDecimal max, String currency) {
         return new TextInput(1, 32) {
+            @Override
+            String display(ChatContext ctx, String value) {
+                return Formats.money(new BigDecimal(value), currency, ctx.language());
+            }
+
             @Override
             Parsed parseText(String text) {
                 try {

@@ -8,7 +8,7 @@ import io.partnerka.conversation.Notifier;
 import io.partnerka.conversation.UserError;
 import io.partnerka.money.Accrual;
 import io.partnerka.money.Ledger;
-import io.partnerka.money.MoneyFormat;
+import io.partnerka.conversation.Formats;
 import io.partnerka.money.Reversal;
 import io.partnerka.partner.PartnerView;
 import io.partnerka.partner.Partners;
@@ -207,7 +207,7 @@ public class Deals {
             was.put("status", before.status());
             Map<String, Object> now = new LinkedHashMap<>();
             now.put("status", to);
-            if (amount != null) now.put("amount", amount.toPlainString() + " " + currency);
+            if (amount != null) now.put("amount", Formats.money(amount, currency, messages.defaultLanguage()));
             if (comment != null) now.put("comment", comment);
             audit.record(Decider.telegram(change.actorId(), change.actorName()), move == Pipeline.Move.REOPEN ? "deal.reopened" : "deal.moved",
                     "deal#" + dealId, was, now);
@@ -228,7 +228,7 @@ public class Deals {
             notifier.say(chat, "deal.notify.paid", "id", deal.id(), "name", deal.clientName(),
                     "amount", DealCards.amount(deal.amount(), deal.currency(), lang),
                     "commission", DealCards.amount(accrual.commission().amount(), accrual.commission().currency(), lang),
-                    "rate", MoneyFormat.percent(accrual.commission().rate(), lang),
+                    "rate", Formats.percent(accrual.commission().rate(), lang),
                     "balance", DealCards.amount(accrual.balance().available(), accrual.balance().currency(), lang),
                     "comment", note);
         } else if (reversal != null) {

@@ -1,5 +1,6 @@
 package io.partnerka.drip;
 
+import io.partnerka.conversation.Formats;
 import io.partnerka.approval.AuditLog;
 import io.partnerka.approval.Decider;
 import io.partnerka.conversation.Button;
@@ -42,10 +43,10 @@ class DripCommands implements ChatAction, MenuContributor {
     private final Broadcasts broadcasts;
     private final AuditLog audit;
     private final boolean sandbox;
-    private final DateTimeFormatter timeFormat;
+    private final Formats formats;
 
     DripCommands(JdbcClient jdbc, Chains chains, DripTasks tasks, DripClock clock, QuietHours quiet, Broadcasts broadcasts,
-                 AuditLog audit, @Value("${partnerka.telegram.token:}") String token) {
+                 AuditLog audit, Formats formats, @Value("${partnerka.telegram.token:}") String token) {
         this.jdbc = jdbc;
         this.chains = chains;
         this.tasks = tasks;
@@ -54,7 +55,7 @@ class DripCommands implements ChatAction, MenuContributor {
         this.broadcasts = broadcasts;
         this.audit = audit;
         this.sandbox = token == null || token.isBlank();
-        this.timeFormat = DateTimeFormatter.ofPattern("dd.MM.yyyy HH:mm").withZone(clock.getZone());
+        this.formats = formats;
     }
 
     @Override
@@ -119,7 +120,7 @@ class DripCommands implements ChatAction, MenuContributor {
                 });
         Set<String> paused = pausedChains();
         StringBuilder text = new StringBuilder(ctx.text("drip.chains.header", "quiet", quiet.describe(),
-                "now", timeFormat.format(clock.instant())));
+                "now", formats.dateTime(clock.instant(), ctx.language())));
         List<List<Button>> rows = new ArrayList<>();
         List<Button> row = new ArrayList<>();
         for (Chain chain : chains.all()) {
@@ -174,7 +175,7 @@ class DripCommands implements ChatAction, MenuContributor {
             clock.advance(jump.plus(Duration.between(target, allowed)));
         }
         Map<String, Integer> done = tasks.runAll();
-        ctx.say("drip.run.done", Messages.args("now", timeFormat.format(clock.instant()),
+        ctx.say("drip.run.done", Messages.args("now", formats.dateTime(clock.instant(), ctx.language()),
                 "offset", Durations.format(clock.offset().isNegative() ? Duration.ZERO : clock.offset().withNanos(0)),
                 "entered", done.get(DripTasks.SCAN), "sent", done.get(DripTasks.DISPATCH),
                 "broadcast", done.get(DripTasks.BROADCAST), "reminded", done.get(DripTasks.REMINDERS),
@@ -209,7 +210,7 @@ class DripCommands implements ChatAction, MenuContributor {
                         SELECT chain_id, step_id, outcome, reason, at, clicked_at FROM drip_send
                         WHERE user_id = ? ORDER BY id DESC LIMIT 30""")
                 .param(userId)
-                .query((rs, n) -> ctx.text("drip.log.line", Messages.args("at", timeFormat.format(rs.getTimestamp(5).toInstant()),
+                .query((rs, n) -> ctx.text("drip.log.line", Messages.args("at", formats.dateTime(rs.getTimestamp(5).toInstant(), ctx.language()),
                         "chain", rs.getString(1), "step", rs.getString(2),
                         "outcome", ctx.text("drip.log.outcome." + rs.getString(3).toLowerCase(java.util.Locale.ROOT)),
                         "reason", rs.getString(4) == null ? "" : " (" + rs.getString(4) + ")",

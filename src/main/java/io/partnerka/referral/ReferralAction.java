@@ -7,7 +7,7 @@ import io.partnerka.conversation.MenuContributor;
 import io.partnerka.conversation.Messages;
 import io.partnerka.conversation.Reply;
 import io.partnerka.drip.Drips;
-import io.partnerka.money.MoneyFormat;
+import io.partnerka.conversation.Formats;
 import io.partnerka.partner.PartnerView;
 import io.partnerka.partner.Partners;
 import java.net.URLEncoder;
@@ -59,7 +59,7 @@ class ReferralAction implements ChatAction, MenuContributor {
         ReferralStats stats = referrals.stats(p.id());
         String rate = referrals.rate().stripTrailingZeros().toPlainString();
         String earned = stats.earned().isEmpty() ? "0"
-                : stats.earned().entrySet().stream().map(e -> MoneyFormat.amount(e.getValue(), e.getKey(), ctx.language()))
+                : stats.earned().entrySet().stream().map(e -> Formats.money(e.getValue(), e.getKey(), ctx.language()))
                         .collect(Collectors.joining(", "));
         String shareText = ctx.text("referral.share-text", "rate", rate);
         String share = "https://t.me/share/url?url=" + URLEncoder.encode(link, StandardCharsets.UTF_8)

@@ -1,5 +1,6 @@
 package io.partnerka.support;
 
+import io.partnerka.conversation.Formats;
 import io.partnerka.conversation.Button;
 import io.partnerka.conversation.Messages;
 import io.partnerka.conversation.Notifier;
@@ -38,16 +39,16 @@ public class Support {
     private final Partners partners;
     private final Notifier notifier;
     private final Duration remindAfter;
-    private final DateTimeFormatter timeFormat;
+    private final Formats formats;
 
     Support(JdbcClient jdbc, Partners partners, Notifier notifier,
             @Value("${partnerka.support.remind-after:PT4H}") Duration remindAfter,
-            @Value("${partnerka.time-zone:Europe/Moscow}") String zone) {
+            Formats formats) {
         this.jdbc = jdbc;
         this.partners = partners;
         this.notifier = notifier;
         this.remindAfter = remindAfter;
-        this.timeFormat = DateTimeFormatter.ofPattern("dd.MM HH:mm").withZone(ZoneId.of(zone));
+        this.formats = formats;
     }
 
     /**
@@ -225,8 +226,8 @@ public class Support {
         return notifier.text(reader, "support.age-minutes", Map.of("n", Math.max(1, d.toMinutes())));
     }
 
-    String time(Instant at) {
-        return timeFormat.format(at);
+    String time(Instant at, String language) {
+        return formats.shortDateTime(at, language);
     }
 
     static String shorten(String text, int max) {
