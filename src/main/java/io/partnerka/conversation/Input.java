@@ -61,7 +61,7 @@ public abstract class Input {
                 try {
                     BigDecimal v = new BigDecimal(text.strip().replace(" ", "").replace("\u00a0", "").replace(',', '.'));
                     if (v.signum() <= 0 || v.compareTo(max) > 0 || v.scale() > 2) {
-                        return Parsed.error("validation.amount-range", Map.of("max", max.toPlainString()));
+                        return Parsed.error("validation.amount-range", Map.of("max", max));
                     }
                     return Parsed.ok(v.toPlainString());
                 } catch (NumberFormatException e) {

@@ -245,7 +245,7 @@ public class Deals {
     private BigDecimal checkedAmount(BigDecimal amount) {
         if (amount == null) return null;
         if (amount.signum() <= 0 || amount.stripTrailingZeros().scale() > 2 || amount.compareTo(settings.maxAmount) > 0) {
-            throw new UserError("validation.amount-range", Map.of("max", settings.maxAmount.toPlainString()));
+            throw new UserError("validation.amount-range", Map.of("max", settings.maxAmount));
         }
         return amount.setScale(2);
     }

@@ -57,7 +57,7 @@ class ReferralAction implements ChatAction, MenuContributor {
         PartnerView p = partners.approvedPartner(ctx.userId());
         String link = referrals.linkOf(p.id());
         ReferralStats stats = referrals.stats(p.id());
-        String rate = referrals.rate().stripTrailingZeros().toPlainString();
+        String rate = Formats.percent(referrals.rate(), ctx.language());
         String earned = stats.earned().isEmpty() ? "0"
                 : stats.earned().entrySet().stream().map(e -> Formats.money(e.getValue(), e.getKey(), ctx.language()))
                         .collect(Collectors.joining(", "));
@@ -68,7 +68,7 @@ class ReferralAction implements ChatAction, MenuContributor {
                         "invited", stats.invited(), "applied", stats.applied(), "approved", stats.approved(),
                         "active", stats.active(), "earned", new Messages.Trusted(earned))))
                 .withButtons(List.of(List.of(Button.url(ctx.text("referral.share-button"), share)))));
-        ctx.reply(new Reply.Document("referral-qr.png", QrCode.png(link, 512), ctx.text("referral.qr-caption")));
+        ctx.reply(new Reply.Photo("referral-qr.png", QrCode.png(link, 512), ctx.text("referral.qr-caption", "link", link)));
         drips.trigger(ctx.userId(), Drips.REFERRAL_LINK_OPENED);
     }
 

@@ -141,7 +141,7 @@ public class Referrals {
     void on(PartnerApproved approved) {
         referrerOf(approved.partnerId()).flatMap(partners::byId).ifPresent(referrer -> {
             String name = partners.byId(approved.partnerId()).map(PartnerView::name).orElse("—");
-            notifier.say(referrer.chatId(), "referral.partner-approved", "name", name, "rate", rate.stripTrailingZeros().toPlainString());
+            notifier.say(referrer.chatId(), "referral.partner-approved", "name", name, "rate", rate);
         });
     }
 
@@ -160,7 +160,7 @@ public class Referrals {
             String name = partners.byId(accrued.partnerId()).map(PartnerView::name).orElse("—");
             notifier.say(referrer.chatId(), "referral.reward", "name", name,
                     "amount", new io.partnerka.conversation.Messages.Trusted(Formats.money(reward, accrued.currency(), lang)),
-                    "rate", rate.stripTrailingZeros().toPlainString());
+                    "rate", rate);
         });
     }
 
