@@ -115,6 +115,21 @@ public class Deals {
         return partner;
     }
 
+    /**
+     * Why a client's phone cannot be taken, asked at the phone step (so nobody fills in the whole form first): the
+     * partner's own number, or a client another partner has (the same neutral refusal as {@link #submit}, which
+     * checks again under a lock). Null when the number may go on; the partner's own earlier client is fine here.
+     */
+    @Transactional(readOnly = true)
+    String phoneRefusal(long userId, String phone) {
+        if (partners.isOwnPhone(userId, phone)) return "deal.submit.own-phone";
+        PartnerView partner = partners.byUser(userId).orElse(null);
+        if (partner == null) return null;
+        boolean elsewhere = store.byPhoneSince(phone, Instant.now().minus(settings.attributionWindow)).stream()
+                .anyMatch(d -> d.partnerId() != partner.id());
+        return elsewhere ? "deal.duplicate" : null;
+    }
+
     /** What submitting did: a new deal, or the partner's own existing one for that phone. */
     record Submission(DealView deal, boolean existing) {
     }

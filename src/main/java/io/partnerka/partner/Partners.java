@@ -95,6 +95,21 @@ public class Partners {
         return p;
     }
 
+    /** Whether this is the phone the person gave in their own application (E.164 on both sides). */
+    public boolean isOwnPhone(long userId, String e164) {
+        return ofUser(userId).map(p -> e164 != null && e164.equals(p.phone)).orElse(false);
+    }
+
+    /**
+     * The partner's phone as a reader may see it: in full to their personal manager (who calls them back), masked to
+     * everyone else.
+     */
+    public String phoneFor(long partnerId, long readerId) {
+        return repository.findById(partnerId)
+                .map(p -> p.managerId != null && p.managerId == readerId ? p.phone : p.view().maskedPhone())
+                .orElse("—");
+    }
+
     /** The chat of a partner's personal manager, or every manager when none is assigned. */
     public List<Long> managersOf(long partnerId) {
         return repository.findById(partnerId).map(p -> p.managerId).map(List::of).orElse(roles.managerIds());

@@ -48,7 +48,7 @@ class MessageCatalogTests {
             List<Path> all = files.filter(p -> p.toString().endsWith(".yml")).toList();
             assertThat(all).isNotEmpty();
             for (Path file : all) {
-                assertThat(yaml.readTree(file.toFile())).as(file.toString()).isNotNull();
+                assertThat(yaml.readTree(new Content.WholeCharacters(Files.readString(file)))).as(file.toString()).isNotNull();
             }
         }
     }
@@ -60,6 +60,16 @@ class MessageCatalogTests {
         assertThatThrownBy(() -> new Content(dir.toString()).tree("ru/broken.yml"))
                 .isInstanceOf(Content.ContentException.class)
                 .hasMessageContaining("ru/broken.yml").hasMessageContaining("line");
+    }
+
+    @Test
+    void anEmojiOnTheParsersBufferBoundaryReadsFine(@TempDir Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("ru"));
+        for (int shift = 0; shift < 4; shift++) {
+            String text = "a: \"" + "x".repeat(1018 + shift) + "📎 end\"\n";
+            Files.writeString(dir.resolve("ru/edge.yml"), text);
+            assertThat(new Content(dir.toString()).tree("ru/edge.yml").path("a").asString()).endsWith("📎 end");
+        }
     }
 
     @Test

@@ -68,6 +68,12 @@ public final class ChatTester {
                 Inbound.Kind.CONTACT, null, null, null, null, null, phone, userId, null, null));
     }
 
+    /** A contact card attached with 📎 (someone from the phone book; {@code contactUserId} when they use Telegram). */
+    public ChatTester attachContact(String phone, Long contactUserId) {
+        return handle(new Inbound(UPDATE_IDS.incrementAndGet(), userId, userId, firstName, null, languageCode,
+                Inbound.Kind.CONTACT, null, null, null, null, null, phone, contactUserId, null, null));
+    }
+
     /** Telegram's "Reply" on one of the bot's messages (by its Telegram message id). */
     public ChatTester replyTo(int messageId, String text) {
         return handle(new Inbound(UPDATE_IDS.incrementAndGet(), userId, userId, firstName, null, languageCode,
