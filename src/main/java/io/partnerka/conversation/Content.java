@@ -127,6 +127,10 @@ public class Content {
      * (snakeyaml-engine) fails with "Range [1025, 1025 + 1) out of bounds" when its 1 KB chunk ends in the first half,
      * i.e. on an ordinary message file whose emoji happens to sit there.
      */
+    public static java.io.Reader yamlReader(byte[] utf8) {
+        return new WholeCharacters(new String(utf8, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     static final class WholeCharacters extends java.io.Reader {
         private final String text;
         private int at;
