@@ -208,10 +208,11 @@ public class Support {
                 notifier.button(manager, notifier.text(manager, "support.history-button", Map.of()), "sq:t:" + thread))));
     }
 
+    /** The partner as a manager reads them: the phone in full to their personal manager (to call back), masked to others. */
     String partnerCard(long reader, PartnerView p) {
         return notifier.text(reader, "support.partner-card", Map.of("name", p.name(),
                 "type", notifier.text(reader, "apply.type." + p.type(), Map.of()), "city", p.city(),
-                "phone", p.maskedPhone(), "pid", p.id()));
+                "phone", partners.phoneFor(p.id(), reader), "pid", p.id()));
     }
 
     Button replyButton(long manager, long thread) {
