@@ -11,7 +11,6 @@ import io.partnerka.money.Rate;
 import io.partnerka.partner.PartnerView;
 import io.partnerka.partner.Partners;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

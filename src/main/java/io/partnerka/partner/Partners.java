@@ -7,8 +7,6 @@ import io.partnerka.conversation.Roles;
 import io.partnerka.conversation.UserError;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -15,14 +15,11 @@ import io.partnerka.requisites.Requisites;
 import io.partnerka.requisites.RequisitesView;
 import java.math.BigDecimal;
 import java.security.SecureRandom;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**

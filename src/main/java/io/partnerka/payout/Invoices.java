@@ -9,12 +9,9 @@ import io.partnerka.conversation.Formats;
 import io.partnerka.partner.PartnerView;
 import io.partnerka.requisites.RequisitesView;
 import java.math.BigDecimal;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**

@@ -8,10 +8,7 @@ import io.partnerka.partner.PartnerView;
 import io.partnerka.partner.Partners;
 import io.partnerka.requisites.Requisites;
 import io.partnerka.requisites.RequisitesView;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.Map;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /** A manager's card of a payout request: who, how much, where to (masked), the invoice, what is left available. */

@@ -5,8 +5,6 @@ import io.partnerka.conversation.Messages;
 import io.partnerka.conversation.Reply;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Optional;
 import org.springframework.beans.factory.annotation.Value;

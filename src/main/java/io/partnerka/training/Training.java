@@ -9,8 +9,6 @@ import io.partnerka.conversation.Reply;
 import io.partnerka.conversation.UserError;
 import io.partnerka.partner.PartnerView;
 import io.partnerka.partner.Partners;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
