@@ -33,8 +33,11 @@ class DealDesk {
     private final Deals deals;
     private final AuditLog audit;
     private final ZoneId zone;
+    private final String auditLanguage;
 
-    DealDesk(JdbcClient jdbc, Deals deals, AuditLog audit, @Value("${partnerka.time-zone:Europe/Moscow}") String zone) {
+    DealDesk(JdbcClient jdbc, Deals deals, AuditLog audit, @Value("${partnerka.time-zone:Europe/Moscow}") String zone,
+             @Value("${partnerka.default-language:ru}") String auditLanguage) {
+        this.auditLanguage = auditLanguage;
         this.jdbc = jdbc;
         this.deals = deals;
         this.audit = audit;
@@ -145,11 +148,11 @@ class DealDesk {
         if (result.changed()) {
             Map<String, Object> was = new LinkedHashMap<>();
             was.put("status", before.status());
-            if (before.amount() != null) was.put("amount", before.amount().toPlainString() + " " + before.currency());
+            if (before.amount() != null) was.put("amount", io.partnerka.conversation.Formats.money(before.amount(), before.currency(), auditLanguage));
             DealView after = result.deal();
             Map<String, Object> now = new LinkedHashMap<>();
             now.put("status", after.status());
-            if (after.amount() != null) now.put("amount", after.amount().toPlainString() + " " + after.currency());
+            if (after.amount() != null) now.put("amount", io.partnerka.conversation.Formats.money(after.amount(), after.currency(), auditLanguage));
             if (c.comment() != null && !c.comment().isBlank()) now.put("comment", c.comment().strip());
             audit.record(operator.decider(), c.reopen() ? "deal.reopened" : "deal.moved", "deal#" + dealId, was, now);
         }

@@ -1,16 +1,14 @@
 package io.partnerka.approval;
 
+import io.partnerka.conversation.Formats;
 import io.partnerka.conversation.Button;
 import io.partnerka.conversation.Notifier;
 import io.partnerka.conversation.Reply;
 import io.partnerka.conversation.Roles;
 import io.partnerka.conversation.UserError;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -31,11 +29,11 @@ public class Approvals {
     private final ApplicationEventPublisher events;
     // handlers are looked up lazily: they belong to features that themselves submit items here
     private final org.springframework.beans.factory.ObjectProvider<ApprovalHandler> handlers;
-    private final DateTimeFormatter timeFormat;
+    private final Formats formats;
     private final io.partnerka.conversation.Messages messages;
 
     Approvals(JdbcClient jdbc, Notifier notifier, Roles roles, AuditLog audit, ApplicationEventPublisher events,
-              org.springframework.beans.factory.ObjectProvider<ApprovalHandler> handlers, @Value("${partnerka.time-zone:Europe/Moscow}") String zone,
+              org.springframework.beans.factory.ObjectProvider<ApprovalHandler> handlers, Formats formats,
               io.partnerka.conversation.Messages messages) {
         this.messages = messages;
         this.jdbc = jdbc;
@@ -44,7 +42,7 @@ public class Approvals {
         this.audit = audit;
         this.events = events;
         this.handlers = handlers;
-        this.timeFormat = DateTimeFormatter.ofPattern("dd.MM.yyyy HH:mm").withZone(ZoneId.of(zone));
+        this.formats = formats;
     }
 
     /** Queues an item and shows it to every manager. One open item per subject: a repeat returns the open one. */
@@ -110,7 +108,7 @@ public class Approvals {
         return item.isPending() ? body : body + "\n\n" + decisionLine(item, lang);
     }
 
-    /** "✅ Approved by Maria, 12.05.2026 14:30" in the reader's language. */
+    /** "✅ Approved by Maria, 12 May 2026, 14:30 Moscow time" in the reader's language. */
     public String decisionLine(ApprovalView item, long readerChatId) {
         return decisionLine(item, notifier.languageOf(readerChatId));
     }
@@ -118,7 +116,7 @@ public class Approvals {
     public String decisionLine(ApprovalView item, String lang) {
         return messages.text(lang, "APPROVED".equals(item.status()) ? "approval.decided-approved" : "approval.decided-rejected",
                 Map.of("who", item.decidedByName() == null ? "—" : item.decidedByName(),
-                        "when", item.decidedAt() == null ? "—" : timeFormat.format(item.decidedAt()),
+                        "when", item.decidedAt() == null ? "—" : formats.dateTime(item.decidedAt(), lang),
                         "reason", item.reason() == null ? "—" : item.reason()));
     }
 

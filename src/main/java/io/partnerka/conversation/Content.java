@@ -35,7 +35,7 @@ public class Content {
     /** Reads one YAML file into a type; a malformed file fails with its name and the line of the problem. */
     public <T> T read(String relativePath, Class<T> type) {
         try (InputStream in = open(relativePath)) {
-            return yaml.readValue(in, type);
+            return yaml.readValue(new WholeCharacters(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)), type);
         } catch (JacksonException e) {
             throw new ContentException(relativePath + ": " + e.getOriginalMessage() + location(e), e);
         } catch (IOException e) {
@@ -119,6 +119,38 @@ public class Content {
     public static class ContentException extends RuntimeException {
         public ContentException(String message, Throwable cause) {
             super(message, cause);
+        }
+    }
+
+    /**
+     * A text reader that never ends a chunk between the two halves of a surrogate pair (an emoji): the YAML scanner
+     * (snakeyaml-engine) fails with "Range [1025, 1025 + 1) out of bounds" when its 1 KB chunk ends in the first half,
+     * i.e. on an ordinary message file whose emoji happens to sit there.
+     */
+    public static java.io.Reader yamlReader(byte[] utf8) {
+        return new WholeCharacters(new String(utf8, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    static final class WholeCharacters extends java.io.Reader {
+        private final String text;
+        private int at;
+
+        WholeCharacters(String text) {
+            this.text = text;
+        }
+
+        @Override
+        public int read(char[] buffer, int offset, int length) {
+            if (at >= text.length()) return -1;
+            int n = Math.min(length, text.length() - at);
+            if (n > 1 && Character.isHighSurrogate(text.charAt(at + n - 1))) n--;
+            text.getChars(at, at + n, buffer, offset);
+            at += n;
+            return n;
+        }
+
+        @Override
+        public void close() {
         }
     }
 }

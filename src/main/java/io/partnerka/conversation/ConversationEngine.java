@@ -32,6 +32,7 @@ public class ConversationEngine {
     private final Messages messages;
     private final CallbackCodec codec;
     private final Roles roles;
+    private final PresetLanguages presets;
     private final TransactionTemplate tx;
     private final Map<String, FlowDefinition<?>> flows = new HashMap<>();
     private final Map<String, String> flowByCommand = new HashMap<>();
@@ -47,12 +48,13 @@ public class ConversationEngine {
 
     ConversationEngine(ChatStore store, Outbox outbox, Messages messages, CallbackCodec codec, Roles roles,
                        PlatformTransactionManager transactions, List<Flow> flows, List<ChatAction> actions,
-                       MainMenu mainMenu, List<ReplyHandler> replyHandlers, @Value("${partnerka.conversation.draft-ttl:24h}") Duration draftTtl) {
+                       MainMenu mainMenu, List<ReplyHandler> replyHandlers, PresetLanguages presets, @Value("${partnerka.conversation.draft-ttl:24h}") Duration draftTtl) {
         this.store = store;
         this.outbox = outbox;
         this.messages = messages;
         this.codec = codec;
         this.roles = roles;
+        this.presets = presets;
         this.tx = new TransactionTemplate(transactions);
         this.mainMenu = mainMenu;
         this.replyHandlers = replyHandlers;
@@ -133,7 +135,7 @@ public class ConversationEngine {
     }
 
     private void refuse(Inbound in, String key, Map<String, ?> args) {
-        ChatRecord chat = store.lock(in.chatId(), in.userId(), messages.languageFor(in.languageCode()));
+        ChatRecord chat = store.lock(in.chatId(), in.userId(), presets.languageFor(in.userId(), in.languageCode()));
         String text = messages.text(chat.language, key, args);
         if (in.kind() == Inbound.Kind.CALLBACK && in.callbackId() != null) {
             outbox.send(chat.chatId, new Reply.CallbackAnswer(in.callbackId(), null, false));
@@ -142,10 +144,12 @@ public class ConversationEngine {
     }
 
     private void process(Inbound in) {
-        ChatRecord chat = store.lock(in.chatId(), in.userId(), messages.languageFor(in.languageCode()));
+        ChatRecord chat = store.lock(in.chatId(), in.userId(), presets.languageFor(in.userId(), in.languageCode()));
         if (in.firstName() != null) chat.firstName = in.firstName();
         if (in.username() != null) chat.username = in.username();
-        if (!chat.languageChosen && in.languageCode() != null) chat.language = messages.languageFor(in.languageCode());
+        if (!chat.languageChosen && (in.languageCode() != null || presets.of(in.userId()).isPresent())) {
+            chat.language = presets.languageFor(in.userId(), in.languageCode());
+        }
         chat.unreachable = false;
         ChatContext ctx = new ChatContext(chat, in, messages, codec, roles.isManager(in.userId()), outbox);
 

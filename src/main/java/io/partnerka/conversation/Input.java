@@ -27,9 +27,18 @@ public abstract class Input {
         return new TextInput(min, max);
     }
 
-    /** A phone number, typed or shared with Telegram's contact button; stored as E.164. */
+    /** The writer's own phone number, typed or shared with Telegram's contact button; stored as E.164. */
     public static Input phone(String defaultRegion) {
-        return new PhoneInput(defaultRegion);
+        return new PhoneInput(defaultRegion, true, null);
+    }
+
+    /**
+     * Someone else's phone number (a client's), typed or attached as their contact card (📎 → Contact); stored as
+     * E.164. No "share my number" button is offered, and a card of the writer's own account is refused
+     * ({@code validation.own-contact}). {@code check} may refuse a valid number with a message key (or return null).
+     */
+    public static Input otherPersonsPhone(String defaultRegion, java.util.function.BiFunction<ChatContext, String, String> check) {
+        return new PhoneInput(defaultRegion, false, check);
     }
 
     /** An e-mail address, stored lower-cased. */
@@ -43,15 +52,25 @@ public abstract class Input {
         };
     }
 
-    /** A positive amount with at most two decimals, up to {@code max}. */
+    /** A positive amount with at most two decimals, up to {@code max}; it reads "200,000.00" (per language). */
     public static Input amount(BigDecimal max) {
+        return amount(max, null);
+    }
+
+    /** An amount in a known currency: it reads "200,000.00 ₽" / "200 000,00 ₽" on the confirm screen. */
+    public static Input amount(BigDecimal max, String currency) {
         return new TextInput(1, 32) {
+            @Override
+            String display(ChatContext ctx, String value) {
+                return Formats.money(new BigDecimal(value), currency, ctx.language());
+            }
+
             @Override
             Parsed parseText(String text) {
                 try {
                     BigDecimal v = new BigDecimal(text.strip().replace(" ", "").replace("\u00a0", "").replace(',', '.'));
                     if (v.signum() <= 0 || v.compareTo(max) > 0 || v.scale() > 2) {
-                        return Parsed.error("validation.amount-range", Map.of("max", max.toPlainString()));
+                        return Parsed.error("validation.amount-range", Map.of("max", max));
                     }
                     return Parsed.ok(v.toPlainString());
                 } catch (NumberFormatException e) {
@@ -214,29 +233,41 @@ public abstract class Input {
 
     static class PhoneInput extends Input {
         private final String region;
+        private final boolean own;
+        private final java.util.function.BiFunction<ChatContext, String, String> check;
 
-        PhoneInput(String region) {
+        PhoneInput(String region, boolean own, java.util.function.BiFunction<ChatContext, String, String> check) {
             this.region = region;
+            this.own = own;
+            this.check = check;
         }
 
         @Override
         Parsed parse(ChatContext ctx, Inbound in) {
             String raw;
+            String invalid = own ? "validation.phone" : "validation.other-phone";
             if (in.kind() == Inbound.Kind.CONTACT) {
+                // someone else's number is asked for: the writer's own card is almost surely a slip of the finger
+                if (!own && in.contactUserId() != null && in.contactUserId() == ctx.userId()) {
+                    return Parsed.error("validation.own-contact");
+                }
                 raw = in.contactPhone();
                 if (raw != null && !raw.startsWith("+")) raw = "+" + raw;
             } else if (in.kind() == Inbound.Kind.TEXT) {
                 raw = in.text();
             } else {
-                return Parsed.error("validation.phone");
+                // a sticker, photo or voice: the same hint as every text step, not "that is not a phone number"
+                return Parsed.error("validation.not-text");
             }
             String e164 = normalizePhone(raw, region);
-            return e164 == null ? Parsed.error("validation.phone") : Parsed.ok(e164);
+            if (e164 == null) return Parsed.error(invalid);
+            String refusal = check == null ? null : check.apply(ctx, e164);
+            return refusal == null ? Parsed.ok(e164) : Parsed.error(refusal);
         }
 
         @Override
         boolean wantsContact() {
-            return true;
+            return own;
         }
 
         @Override

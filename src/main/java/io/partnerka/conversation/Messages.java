@@ -17,7 +17,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Every word the bot says, per language, from {@code messages/<lang>/*.yml} (nested keys flattened with dots).
- * Placeholders are {@code {name}}; argument values are HTML-escaped because texts are Telegram HTML.
+ * Placeholders are {@code {name}}; argument values are HTML-escaped because texts are Telegram HTML. A {@link java.math.BigDecimal}
+ * argument (a rate, a limit) is written as the reader's language writes numbers ("1,000,000" / "1 000 000").
  */
 @Component
 public class Messages {
@@ -74,7 +75,8 @@ public class Messages {
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             Object value = args.get(m.group(1));
-            String replacement = value == null ? m.group() : value instanceof Trusted t ? t.html() : escape(String.valueOf(value));
+            String replacement = value == null ? m.group() : value instanceof Trusted t ? t.html()
+                    : value instanceof java.math.BigDecimal d ? Formats.percent(d, lang) : escape(String.valueOf(value));
             m.appendReplacement(out, Matcher.quoteReplacement(replacement));
         }
         m.appendTail(out);

@@ -18,8 +18,11 @@ public class Notifier {
     private final CallbackCodec codec;
     private final MainMenu mainMenu;
     private final Roles roles;
+    private final PresetLanguages presets;
 
-    Notifier(Outbox outbox, ChatStore chats, Messages messages, CallbackCodec codec, MainMenu mainMenu, Roles roles) {
+    Notifier(Outbox outbox, ChatStore chats, Messages messages, CallbackCodec codec, MainMenu mainMenu, Roles roles,
+             PresetLanguages presets) {
+        this.presets = presets;
         this.mainMenu = mainMenu;
         this.roles = roles;
         this.outbox = outbox;
@@ -28,9 +31,9 @@ public class Notifier {
         this.codec = codec;
     }
 
-    /** The language a chat reads, or the default for someone who never wrote. */
+    /** The language a chat reads; for someone who never wrote, the one the operator set for them, else the default. */
     public String languageOf(long chatId) {
-        return chats.language(chatId).orElse(messages.defaultLanguage());
+        return chats.language(chatId).or(() -> presets.of(chatId)).orElse(messages.defaultLanguage());
     }
 
     public String text(long chatId, String key, Map<String, ?> args) {
@@ -48,7 +51,7 @@ public class Notifier {
     public void sayWithMenu(long chatId, String key, Object... args) {
         ChatRecord chat = chats.find(chatId).orElseGet(() -> {
             ChatRecord fresh = new ChatRecord(chatId, chatId);
-            fresh.language = messages.defaultLanguage();
+            fresh.language = presets.of(chatId).orElse(messages.defaultLanguage());
             return fresh;
         });
         ChatContext ctx = new ChatContext(chat, null, messages, codec, roles.isManager(chat.userId), outbox);

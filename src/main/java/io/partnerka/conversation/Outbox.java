@@ -211,6 +211,7 @@ public class Outbox {
     @JsonSubTypes({
             @JsonSubTypes.Type(value = Reply.Text.class, name = "text"),
             @JsonSubTypes.Type(value = Reply.Document.class, name = "document"),
+            @JsonSubTypes.Type(value = Reply.Photo.class, name = "photo"),
             @JsonSubTypes.Type(value = Reply.File.class, name = "file"),
             @JsonSubTypes.Type(value = Reply.CallbackAnswer.class, name = "callback-answer")})
     private interface ReplyTypes {

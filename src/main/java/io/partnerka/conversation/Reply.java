@@ -68,6 +68,10 @@ public sealed interface Reply {
         }
     }
 
+    /** A picture made by the bot (a QR code), shown in the chat as an image, not as a file; the caption is HTML. */
+    record Photo(String fileName, byte[] content, String caption) implements Reply {
+    }
+
     /** A file Telegram already has (a partner's photo or document passed on to a manager), sent by its file id. */
     record File(String fileId, String kind, String caption) implements Reply {
     }

@@ -20,7 +20,7 @@ public final class YamlLines {
 
     public static YamlLines of(YAMLMapper yaml, byte[] content) {
         YamlLines out = new YamlLines();
-        try (JsonParser p = yaml.createParser(content)) {
+        try (JsonParser p = yaml.createParser(Content.yamlReader(content))) {
             JsonToken t;
             while ((t = p.nextToken()) != null) {
                 TokenStreamLocation loc = p.currentTokenLocation();

@@ -6,12 +6,11 @@ import io.partnerka.conversation.Notifier;
 import io.partnerka.conversation.Reply;
 import io.partnerka.money.Commission;
 import io.partnerka.money.Ledger;
-import io.partnerka.money.MoneyFormat;
+import io.partnerka.conversation.Formats;
 import io.partnerka.money.Rate;
 import io.partnerka.partner.PartnerView;
 import io.partnerka.partner.Partners;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,11 +30,10 @@ class DealCards {
     private final Partners partners;
     private final Notifier notifier;
     private final Messages messages;
-    private final DateTimeFormatter dateTime;
-    private final DateTimeFormatter date;
+    private final Formats formats;
 
     DealCards(DealStore store, Pipeline pipeline, Catalog catalog, Ledger ledger, Partners partners, Notifier notifier,
-              Messages messages, DealSettings settings) {
+              Messages messages, Formats formats) {
         this.store = store;
         this.pipeline = pipeline;
         this.catalog = catalog;
@@ -43,13 +41,12 @@ class DealCards {
         this.partners = partners;
         this.notifier = notifier;
         this.messages = messages;
-        this.dateTime = DateTimeFormatter.ofPattern("dd.MM.yyyy HH:mm").withZone(settings.zone);
-        this.date = DateTimeFormatter.ofPattern("dd.MM.yyyy").withZone(settings.zone);
+        this.formats = formats;
     }
 
     /** A formatted amount as a message argument: digits, separators and a currency sign, safe as it is. */
     static Messages.Trusted amount(java.math.BigDecimal value, String currency, String lang) {
-        return new Messages.Trusted(MoneyFormat.amount(value, currency, lang));
+        return new Messages.Trusted(Formats.money(value, currency, lang));
     }
 
     /** "—" for a missing value (as is: the catalog's escaping would turn it into an entity Telegram does not know). */
@@ -63,8 +60,8 @@ class DealCards {
         return catalog.title(id, lang);
     }
 
-    String date(Instant at) {
-        return date.format(at);
+    String date(Instant at, String lang) {
+        return formats.date(at, lang);
     }
 
     /** "150 000,00 ₽ · commission 22 500,00 ₽ (15 %)", the expected one while open, or "amount not known yet". */
@@ -73,14 +70,14 @@ class DealCards {
         if (commission != null) {
             return messages.text(lang, "deal.money.earned", Map.of("amount", amount,
                     "commission", amount(commission.amount(), commission.currency(), lang),
-                    "rate", MoneyFormat.percent(commission.rate(), lang)));
+                    "rate", Formats.percent(commission.rate(), lang)));
         }
         if (d.amount() == null) return messages.text(lang, "deal.money.unknown");
         if (pipeline.isOpen(d.status())) {
             return messages.text(lang, "deal.money.expected", Map.of("amount", amount,
                     "commission", amount(d.amount().multiply(next.percent())
                             .divide(java.math.BigDecimal.valueOf(100), 2, java.math.RoundingMode.HALF_UP), d.currency(), lang),
-                    "rate", MoneyFormat.percent(next.percent(), lang)));
+                    "rate", Formats.percent(next.percent(), lang)));
         }
         return messages.text(lang, d.status().equals(Pipeline.REFUNDED) ? "deal.money.reversed" : "deal.money.amount-only",
                 Map.of("amount", amount));
@@ -92,7 +89,7 @@ class DealCards {
                 "id", d.id(), "name", d.clientName(), "phone", d.clientPhone(), "product", product(d.product(), lang),
                 "comment", optional(d.comment()), "status", status(d.status(), lang),
                 "money", new Messages.Trusted(money(d, ledger.commissionOf(d.id()).orElse(null), ledger.nextRate(d.partnerId()), lang)),
-                "submitted", dateTime.format(d.submittedAt()),
+                "submitted", formats.dateTime(d.submittedAt(), lang),
                 "history", new Messages.Trusted(history(d.id(), lang))));
     }
 
@@ -106,7 +103,7 @@ class DealCards {
                 "comment", optional(d.comment()), "status", status(d.status(), lang),
                 "partner", partner.name(), "partnerId", partner.id(),
                 "money", new Messages.Trusted(money(d, ledger.commissionOf(d.id()).orElse(null), ledger.nextRate(d.partnerId()), lang)),
-                "submitted", dateTime.format(d.submittedAt()),
+                "submitted", formats.dateTime(d.submittedAt(), lang),
                 "history", new Messages.Trusted(history(d.id(), lang))));
         return Reply.Text.of(body).withButtons(managerButtons(d, chatId, lang));
     }
@@ -141,8 +138,8 @@ class DealCards {
         StringBuilder out = new StringBuilder();
         for (HistoryEntry h : store.history(dealId)) {
             String note = h.comment() == null ? "" : messages.text(lang, "deal.card.history-comment", Map.of("comment", h.comment()));
-            Messages.Trusted amount = new Messages.Trusted(h.amount() == null ? "" : " · " + MoneyFormat.amount(h.amount(), h.currency(), lang));
-            out.append(messages.text(lang, "deal.card.history-line", Map.of("at", dateTime.format(h.at()),
+            Messages.Trusted amount = new Messages.Trusted(h.amount() == null ? "" : " · " + Formats.money(h.amount(), h.currency(), lang));
+            out.append(messages.text(lang, "deal.card.history-line", Map.of("at", formats.shortDateTime(h.at(), lang),
                     "status", status(h.toStatus(), lang), "amount", amount, "comment", new Messages.Trusted(note)))).append('\n');
         }
         return out.toString().strip();

@@ -8,7 +8,7 @@ import io.partnerka.conversation.Notifier;
 import io.partnerka.conversation.UserError;
 import io.partnerka.money.Accrual;
 import io.partnerka.money.Ledger;
-import io.partnerka.money.MoneyFormat;
+import io.partnerka.conversation.Formats;
 import io.partnerka.money.Reversal;
 import io.partnerka.partner.PartnerView;
 import io.partnerka.partner.Partners;
@@ -120,6 +120,21 @@ public class Deals {
         return partner;
     }
 
+    /**
+     * Why a client's phone cannot be taken, asked at the phone step (so nobody fills in the whole form first): the
+     * partner's own number, or a client another partner has (the same neutral refusal as {@link #submit}, which
+     * checks again under a lock). Null when the number may go on; the partner's own earlier client is fine here.
+     */
+    @Transactional(readOnly = true)
+    String phoneRefusal(long userId, String phone) {
+        if (partners.isOwnPhone(userId, phone)) return "deal.submit.own-phone";
+        PartnerView partner = partners.byUser(userId).orElse(null);
+        if (partner == null) return null;
+        boolean elsewhere = store.byPhoneSince(phone, Instant.now().minus(settings.attributionWindow)).stream()
+                .anyMatch(d -> d.partnerId() != partner.id());
+        return elsewhere ? "deal.duplicate" : null;
+    }
+
     /** What submitting did: a new deal, or the partner's own existing one for that phone. */
     record Submission(DealView deal, boolean existing) {
     }
@@ -212,7 +227,7 @@ public class Deals {
             was.put("status", before.status());
             Map<String, Object> now = new LinkedHashMap<>();
             now.put("status", to);
-            if (amount != null) now.put("amount", amount.toPlainString() + " " + currency);
+            if (amount != null) now.put("amount", Formats.money(amount, currency, messages.defaultLanguage()));
             if (comment != null) now.put("comment", comment);
             audit.record(Decider.telegram(change.actorId(), change.actorName()), move == Pipeline.Move.REOPEN ? "deal.reopened" : "deal.moved",
                     "deal#" + dealId, was, now);
@@ -233,7 +248,7 @@ public class Deals {
             notifier.say(chat, "deal.notify.paid", "id", deal.id(), "name", deal.clientName(),
                     "amount", DealCards.amount(deal.amount(), deal.currency(), lang),
                     "commission", DealCards.amount(accrual.commission().amount(), accrual.commission().currency(), lang),
-                    "rate", MoneyFormat.percent(accrual.commission().rate(), lang),
+                    "rate", Formats.percent(accrual.commission().rate(), lang),
                     "balance", DealCards.amount(accrual.balance().available(), accrual.balance().currency(), lang),
                     "comment", note);
         } else if (reversal != null) {
@@ -250,7 +265,7 @@ public class Deals {
     private BigDecimal checkedAmount(BigDecimal amount) {
         if (amount == null) return null;
         if (amount.signum() <= 0 || amount.stripTrailingZeros().scale() > 2 || amount.compareTo(settings.maxAmount) > 0) {
-            throw new UserError("validation.amount-range", Map.of("max", settings.maxAmount.toPlainString()));
+            throw new UserError("validation.amount-range", Map.of("max", settings.maxAmount));
         }
         return amount.setScale(2);
     }

@@ -2,7 +2,7 @@ package io.partnerka.deal;
 
 import io.partnerka.conversation.ChatContext;
 import io.partnerka.conversation.UserError;
-import io.partnerka.money.MoneyFormat;
+import io.partnerka.conversation.Formats;
 import java.util.Map;
 
 /** The end of a manager's move flow: apply it unless the deal changed meanwhile, then show the fresh card. */
@@ -26,7 +26,7 @@ final class ManagerMoves {
             var commission = deals.commission(dealId);
             ctx.say("deal.manager.paid-done", "id", d.id(), "amount", DealCards.amount(d.amount(), d.currency(), lang),
                     "commission", commission.<Object>map(c -> DealCards.amount(c.amount(), c.currency(), lang)).orElse(DealCards.NONE),
-                    "rate", commission.<Object>map(c -> MoneyFormat.percent(c.rate(), lang)).orElse(DealCards.NONE),
+                    "rate", commission.<Object>map(c -> Formats.percent(c.rate(), lang)).orElse(DealCards.NONE),
                     "tier", commission.<Object>map(c -> ctx.text("money.tier." + c.tier())).orElse(DealCards.NONE));
         } else {
             ctx.say("deal.manager.moved", "id", d.id(), "status", cards.status(d.status(), lang));

@@ -35,10 +35,11 @@ class PayFlow implements Flow {
     public FlowDefinition<?> definition() {
         FlowDefinition<PayDraft> flow = FlowDefinition.of(NAME, PayDraft.class)
                 .guard(ChatContext::isManager)
-                .ask("amount", "deal.pay.ask-amount", Input.amount(settings.maxAmount));
+                .ask("amount", "deal.pay.ask-amount", Input.amount(settings.maxAmount,
+                        settings.currencies.size() > 1 ? null : settings.defaultCurrency()));
         if (settings.currencies.size() > 1) {
             flow.ask("currency", "deal.pay.ask-currency", Input.choice(settings.currencies.stream()
-                    .map(c -> Input.Option.literal(c, c + " " + io.partnerka.money.MoneyFormat.symbol(c))).toList()));
+                    .map(c -> Input.Option.literal(c, c + " " + io.partnerka.conversation.Formats.currencySymbol(c))).toList()));
         }
         return flow.ask("comment", "deal.manager.ask-comment", Input.text(1, 1000).optional())
                 .confirm(settings.currencies.size() > 1 ? "deal.pay.confirm" : "deal.pay.confirm-single", this::pay);

@@ -4,7 +4,7 @@ import io.partnerka.conversation.ChatAction;
 import io.partnerka.conversation.ChatContext;
 import io.partnerka.money.Balance;
 import io.partnerka.money.Ledger;
-import io.partnerka.money.MoneyFormat;
+import io.partnerka.conversation.Formats;
 import io.partnerka.money.Rate;
 import io.partnerka.partner.PartnerView;
 import io.partnerka.partner.Partners;
@@ -82,9 +82,9 @@ class StatsAction implements ChatAction {
         int paidClients = ledger.paidClients(partner.id());
         int toGo = ledger.highRateFrom() - 1 - paidClients;
         String rateLine = toGo > 0
-                ? ctx.text("deal.stats.rate-to-go", "rate", MoneyFormat.percent(rate.percent(), lang),
-                "high", MoneyFormat.percent(ledger.highRate().percent(), lang), "from", ledger.highRateFrom(), "have", paidClients)
-                : ctx.text("deal.stats.rate", "rate", MoneyFormat.percent(rate.percent(), lang));
+                ? ctx.text("deal.stats.rate-to-go", "rate", Formats.percent(rate.percent(), lang),
+                "high", Formats.percent(ledger.highRate().percent(), lang), "from", ledger.highRateFrom(), "have", paidClients)
+                : ctx.text("deal.stats.rate", "rate", Formats.percent(rate.percent(), lang));
         ctx.say("deal.stats.text", "total", total, "inProgress", inProgress, "paid", paid, "lost", lost,
                 "conversion", total == 0 ? 0 : Math.round(paid * 100.0 / total),
                 "month", sums(month, lang), "earned", sums(earned, lang), "available", sums(available, lang),
@@ -95,7 +95,7 @@ class StatsAction implements ChatAction {
     private io.partnerka.conversation.Messages.Trusted sums(Map<String, BigDecimal> amounts, String lang) {
         if (amounts.isEmpty()) return DealCards.amount(BigDecimal.ZERO, settings.defaultCurrency(), lang);
         return new io.partnerka.conversation.Messages.Trusted(amounts.entrySet().stream()
-                .map(e -> MoneyFormat.amount(e.getValue(), e.getKey(), lang)).collect(Collectors.joining(" + ")));
+                .map(e -> Formats.money(e.getValue(), e.getKey(), lang)).collect(Collectors.joining(" + ")));
     }
 
     private void program(ChatContext ctx) {

@@ -36,7 +36,8 @@ class SubmitClientFlow implements Flow {
                 .startOn("client").menu("deal.menu.submit")
                 .guard(this::maySubmit)
                 .ask("name", "deal.submit.ask-name", Input.text(2, 120))
-                .ask("phone", "deal.submit.ask-phone", Input.phone(settings.phoneRegion))
+                .ask("phone", "deal.submit.ask-phone", Input.otherPersonsPhone(settings.phoneRegion,
+                        (ctx, phone) -> deals.phoneRefusal(ctx.userId(), phone)))
                 .ask("product", "deal.submit.ask-product", Input.choice(ctx -> catalog.products().stream()
                         .map(p -> Input.Option.literal(p.id(), catalog.title(p.id(), ctx.language()))).toList()))
                 .ask("comment", "deal.submit.ask-comment", Input.text(1, 1000).optional())

@@ -1,5 +1,6 @@
 package io.partnerka.deal;
 
+import io.partnerka.conversation.Formats;
 import io.partnerka.conversation.Notifier;
 import io.partnerka.conversation.UserError;
 import io.partnerka.partner.PartnerView;
@@ -32,7 +33,7 @@ class TrainingGate implements SubmissionGate {
         if (training.hasPassedMandatory(partner.userId())) return;
         String lang = notifier.languageOf(partner.chatId());
         String courses = training.statusOf(partner.userId(), lang).stream()
-                .filter(c -> c.mandatory() && !c.isPassed()).map(CourseStatus::title).map(t -> "«" + t + "»")
+                .filter(c -> c.mandatory() && !c.isPassed()).map(CourseStatus::title).map(t -> Formats.quote(t, lang))
                 .collect(Collectors.joining(", "));
         throw new UserError(REFUSAL, Map.of("courses", courses));
     }

@@ -2,11 +2,13 @@ package io.partnerka.drip;
 
 import io.partnerka.conversation.ChatAction;
 import io.partnerka.conversation.ChatContext;
+import io.partnerka.conversation.Formats;
 import java.util.Set;
 import org.springframework.stereotype.Component;
 
 /**
- * Buttons around broadcasts: the manager's Send / Cancel under the preview ({@code bcast:send:<id>}), the inert
+ * Buttons around broadcasts: the manager's Send / Cancel under the preview ({@code bcast:send:<id>}), "send now
+ * anyway" under a broadcast waiting for the quiet hours to end ({@code bcast:now:<id>}), the inert
  * RSVP buttons of the preview, and a partner's RSVP answer ({@code rsvp:<id>:<answer>}, a second action below).
  */
 @Component
@@ -14,9 +16,11 @@ class BroadcastAction implements ChatAction {
 
     static final String PREFIX = "bcast";
     private final Broadcasts broadcasts;
+    private final Formats formats;
 
-    BroadcastAction(Broadcasts broadcasts) {
+    BroadcastAction(Broadcasts broadcasts, Formats formats) {
         this.broadcasts = broadcasts;
+        this.formats = formats;
     }
 
     @Override
@@ -38,7 +42,16 @@ class BroadcastAction implements ChatAction {
         long id = Long.parseLong(parts[1]);
         if (parts[0].equals("send")) {
             Broadcasts.View b = broadcasts.confirm(id, ctx.chatId());
-            ctx.answerCallback(ctx.text("drip.broadcast.started", "count", b.total()), false);
+            if (b.waiting() && broadcasts.inQuietHours()) {
+                // the progress message below says the same and carries "send now anyway" where allowed
+                ctx.answerCallback(ctx.text("drip.broadcast.started-later", "count", b.total(),
+                        "at", formats.dateTime(broadcasts.startsAt(), ctx.language())), false);
+            } else {
+                ctx.answerCallback(ctx.text("drip.broadcast.started", "count", b.total()), false);
+            }
+        } else if (parts[0].equals("now")) {
+            boolean now = broadcasts.sendNow(id);
+            ctx.answerCallback(ctx.text(now ? "drip.broadcast.sending-now" : "drip.broadcast.already-confirmed"), !now);
         } else if (parts[0].equals("cancel")) {
             boolean cancelled = broadcasts.cancel(id);
             ctx.showMenu(cancelled ? "drip.broadcast.cancelled" : "drip.broadcast.already-confirmed");

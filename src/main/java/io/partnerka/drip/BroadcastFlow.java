@@ -57,7 +57,7 @@ class BroadcastFlow implements Flow {
         List<String> segments = data.segmentsInUse();
         if (!segments.equals(types)) segments.forEach(s -> all.add(new Audience(Audience.Kind.SEGMENT, s)));
         return all.stream().map(a -> Option.literal(a.encode(), ctx.text("drip.broadcast.audience-option",
-                "audience", broadcasts.audienceLabel(ctx.language(), a), "count", broadcasts.audienceSize(a)))).toList();
+                "audience", broadcasts.audienceLabel(ctx.language(), a), "count", broadcasts.audienceSize(a).reachable()))).toList();
     }
 
     private void preview(ChatContext ctx, BroadcastDraft draft) {
@@ -71,11 +71,14 @@ class BroadcastFlow implements Flow {
                     .map(a -> ctx.button(ctx.text("drip.rsvp." + a), BroadcastAction.PREFIX + ":noop")).toList()));
         }
         ctx.reply(preview);
-        int count = broadcasts.audienceSize(audience);
+        ProgramData.AudienceSize size = broadcasts.audienceSize(audience);
         List<Button> buttons = List.of(ctx.button(ctx.text("drip.broadcast.send"), BroadcastAction.PREFIX + ":send:" + id),
                 ctx.button(ctx.text("common.cancel"), BroadcastAction.PREFIX + ":cancel:" + id));
-        ctx.reply(Reply.Text.of(ctx.text("drip.broadcast.confirm", "audience", broadcasts.audienceLabel(ctx.language(), audience),
-                "count", count, "rsvp", ctx.text(rsvp ? "drip.broadcast.rsvp-yes" : "drip.broadcast.rsvp-no")))
+        String confirm = ctx.text("drip.broadcast.confirm", "audience", broadcasts.audienceLabel(ctx.language(), audience),
+                "count", size.reachable(), "rsvp", ctx.text(rsvp ? "drip.broadcast.rsvp-yes" : "drip.broadcast.rsvp-no"));
+        // those known to have blocked the bot are not counted in, but the manager learns how many there are
+        if (size.unreachable() > 0) confirm += "\n" + ctx.text("drip.broadcast.unreachable-note", "count", size.unreachable());
+        ctx.reply(Reply.Text.of(confirm)
                 .withButtons(List.of(buttons)));
     }
 }

@@ -1,6 +1,7 @@
 package io.partnerka.drip;
 
 import io.partnerka.conversation.Button;
+import io.partnerka.conversation.Formats;
 import io.partnerka.conversation.Messages;
 import io.partnerka.conversation.Notifier;
 import io.partnerka.conversation.Outbox;
@@ -48,10 +49,12 @@ class Broadcasts {
     private final QuietHours quiet;
     private final DripProperties properties;
     private final Counter queuedCounter;
+    private final Formats formats;
 
     Broadcasts(JdbcClient jdbc, PlatformTransactionManager transactions, ProgramData data, Notifier notifier,
                Messages messages, Roles roles, DripClock clock, QuietHours quiet, DripProperties properties,
-               MeterRegistry meters) {
+               MeterRegistry meters, Formats formats) {
+        this.formats = formats;
         this.queuedCounter = meters.counter("partnerka.drip.broadcast.queued");
         this.jdbc = jdbc;
         this.tx = new TransactionTemplate(transactions);
@@ -66,7 +69,12 @@ class Broadcasts {
     }
 
     record View(long id, long createdBy, Audience audience, String text, boolean rsvp, String status, int total,
-                Instant createdAt, Long progressChatId, Long progressOutboxId, String progressText) {
+                Instant createdAt, Long progressChatId, Long progressOutboxId, String progressText, boolean sendInQuietHours) {
+
+        /** Confirmed, nothing handed over yet: it waits for the quiet hours to end (unless sent anyway). */
+        boolean waiting() {
+            return "QUEUED".equals(status) && !sendInQuietHours;
+        }
     }
 
     Optional<View> find(long id) {
@@ -78,7 +86,7 @@ class Broadcasts {
                 .query(this::view).list();
     }
 
-    int audienceSize(Audience audience) {
+    ProgramData.AudienceSize audienceSize(Audience audience) {
         return data.audienceSize(audience, clock.instant(), activityFacts(), properties.activeWithin(), managers());
     }
 
@@ -109,12 +117,39 @@ class Broadcasts {
                                finished_at = CASE WHEN ? = 0 THEN ?::timestamptz END
                         WHERE id = ?""")
                 .params(total, total, total, Timestamp.from(now), id).update();
-        String text = progressText(find(id).orElseThrow(), managerChatId, 0, new long[4], 0);
-        long outboxId = notifier.send(managerChatId, Reply.Text.of(text));
+        View confirmed = find(id).orElseThrow();
+        int unreachable = count("SELECT count(*) FROM drip_broadcast_recipient WHERE broadcast_id = ? AND status = 'UNREACHABLE'", id);
+        String text = progressText(confirmed, managerChatId, 0, new long[4], unreachable);
+        long outboxId = notifier.send(managerChatId, Reply.Text.of(text).withButtons(progressButtons(confirmed, managerChatId)));
         jdbc.sql("UPDATE drip_broadcast SET progress_chat_id = ?, progress_outbox_id = ?, progress_text = ? WHERE id = ?")
                 .params(managerChatId, outboxId, text, id).update();
         log.info("Broadcast {} confirmed by {}: {} recipients ({})", id, managerChatId, total, b.audience().encode());
         return find(id).orElseThrow();
+    }
+
+    boolean inQuietHours() {
+        return quiet.isQuiet(clock.instant());
+    }
+
+    /** The moment a broadcast confirmed now starts going out: now, or the end of the quiet hours. */
+    Instant startsAt() {
+        return quiet.nextAllowed(clock.instant());
+    }
+
+    /** "Send now anyway" (during quiet hours, where the operator allows it): false when it is too late for that. */
+    @Transactional
+    boolean sendNow(long id) {
+        if (!properties.broadcast().allowDuringQuietHours()) return false;
+        return jdbc.sql("UPDATE drip_broadcast SET send_in_quiet_hours = TRUE WHERE id = ? AND status = 'QUEUED' AND NOT send_in_quiet_hours")
+                .param(id).update() == 1;
+    }
+
+    /** While a confirmed broadcast waits for the quiet hours to end: "send now anyway", where allowed. */
+    private List<List<Button>> progressButtons(View b, long managerChatId) {
+        if (!b.waiting() || !quiet.isQuiet(clock.instant()) || !properties.broadcast().allowDuringQuietHours()) return List.of();
+        String lang = notifier.languageOf(managerChatId);
+        return List.of(List.of(notifier.button(managerChatId, messages.text(lang, "drip.broadcast.send-now", Map.of()),
+                BroadcastAction.PREFIX + ":now:" + b.id())));
     }
 
     @Transactional
@@ -130,9 +165,13 @@ class Broadcasts {
         int total = 0;
         int backlogLimit = properties.dispatch().maxOutboxBacklog();
         while (System.nanoTime() < deadline) {
-            if (quiet.isQuiet(clock.instant())) break;
+            // in quiet hours only what a manager chose to send anyway goes out
+            boolean quietNow = quiet.isQuiet(clock.instant());
+            if (quietNow && !anySentInQuietHours()) break;
             if (backlogLimit > 0 && data.outboxBacklog() > backlogLimit) break;
-            int n = queueOneBatch(properties.broadcast().batchSize());
+            Integer queued = tx.execute(s -> queueBatch(properties.broadcast().batchSize(), quietNow));
+            int n = queued == null ? 0 : queued;
+            queuedCounter.increment(n);
             if (n == 0) break;
             total += n;
         }
@@ -142,20 +181,25 @@ class Broadcasts {
     private record Recipient(long broadcastId, long chatId) {
     }
 
+    private boolean anySentInQuietHours() {
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM drip_broadcast WHERE status IN ('QUEUED', 'SENDING') AND send_in_quiet_hours)")
+                .query(Boolean.class).single();
+    }
+
     /** One batch in a transaction of its own: its recipients and their outbox rows commit together, or neither. */
     int queueOneBatch(int max) {
-        Integer n = tx.execute(s -> queueBatch(max));
+        Integer n = tx.execute(s -> queueBatch(max, quiet.isQuiet(clock.instant())));
         if (n != null) queuedCounter.increment(n);
         return n == null ? 0 : n;
     }
 
-    private int queueBatch(int max) {
+    private int queueBatch(int max, boolean quietNow) {
         List<Recipient> batch = jdbc.sql("""
                         SELECT r.broadcast_id, r.chat_id FROM drip_broadcast_recipient r
                         JOIN drip_broadcast b ON b.id = r.broadcast_id
-                        WHERE r.status = 'PENDING' AND b.status IN ('QUEUED', 'SENDING')
+                        WHERE r.status = 'PENDING' AND b.status IN ('QUEUED', 'SENDING') AND (NOT ? OR b.send_in_quiet_hours)
                         ORDER BY r.broadcast_id, r.chat_id LIMIT ? FOR UPDATE OF r SKIP LOCKED""")
-                .param(max).query((rs, n) -> new Recipient(rs.getLong(1), rs.getLong(2))).list();
+                .params(quietNow, max).query((rs, n) -> new Recipient(rs.getLong(1), rs.getLong(2))).list();
         if (batch.isEmpty()) return 0;
         Map<Long, Subject> subjects = data.subjects(batch.stream().map(Recipient::chatId).distinct().toList());
         Map<Long, View> broadcasts = new java.util.HashMap<>();
@@ -258,7 +302,7 @@ class Broadcasts {
         for (View b : open) {
             long[] delivery = data.deliveryCounts(b.id());
             int unreachable = count("SELECT count(*) FROM drip_broadcast_recipient WHERE broadcast_id = ? AND status = 'UNREACHABLE'", b.id());
-            int queued = count("SELECT count(*) FROM drip_broadcast_recipient WHERE broadcast_id = ? AND status <> 'PENDING'", b.id());
+            int queued = count("SELECT count(*) FROM drip_broadcast_recipient WHERE broadcast_id = ? AND status = 'QUEUED'", b.id());
             if ("QUEUED_ALL".equals(b.status()) && delivery[3] == 0) {
                 jdbc.sql("UPDATE drip_broadcast SET status = 'DONE', finished_at = ? WHERE id = ? AND status = 'QUEUED_ALL'")
                         .params(Timestamp.from(clock.instant()), b.id()).update();
@@ -270,7 +314,8 @@ class Broadcasts {
             Optional<Integer> messageId = b.progressOutboxId() == null ? Optional.empty()
                     : notifier.deliveredMessageId(b.progressOutboxId());
             if (messageId.isEmpty()) continue;
-            notifier.send(b.progressChatId(), Reply.Text.of(text).asEditOf(messageId.get()));
+            notifier.send(b.progressChatId(), Reply.Text.of(text).withButtons(progressButtons(b, b.progressChatId()))
+                    .asEditOf(messageId.get()));
             jdbc.sql("UPDATE drip_broadcast SET progress_text = ? WHERE id = ?").params(text, b.id()).update();
             edited++;
         }
@@ -283,8 +328,12 @@ class Broadcasts {
         String state = messages.text(lang, "drip.broadcast.state." + b.status().toLowerCase(java.util.Locale.ROOT), Map.of());
         String text = messages.text(lang, "drip.broadcast.progress", Messages.args(
                 "id", b.id(), "audience", audienceLabel(lang, b.audience()), "state", state,
-                "total", fmt(b.total()), "queued", fmt(queued), "delivered", fmt(delivery[0]),
-                "unreachable", fmt(unreachable + delivery[1]), "failed", fmt(delivery[2])));
+                "total", fmt(b.total(), lang), "queued", fmt(queued, lang), "delivered", fmt(delivery[0], lang),
+                "unreachable", fmt(unreachable + delivery[1], lang), "failed", fmt(delivery[2], lang)));
+        if (b.waiting() && quiet.isQuiet(clock.instant())) {
+            text += "\n" + messages.text(lang, "drip.broadcast.waits-for-quiet-hours", Messages.args(
+                    "at", formats.dateTime(startsAt(), lang), "quiet", quiet.describe()));
+        }
         if (b.rsvp()) {
             int[] c = rsvpCounts(b.id());
             text += "\n" + messages.text(lang, "drip.broadcast.rsvp-counts", Messages.args(
@@ -303,8 +352,8 @@ class Broadcasts {
         return messages.text(lang, key, Map.of("value", value));
     }
 
-    private static String fmt(long n) {
-        return String.format(java.util.Locale.ROOT, "%,d", n);
+    private static String fmt(long n, String lang) {
+        return Formats.number(n, lang);
     }
 
     private int count(String sql, long id) {
@@ -326,6 +375,6 @@ class Broadcasts {
         Long po = rs.wasNull() ? null : progressOutbox;
         return new View(rs.getLong("id"), rs.getLong("created_by"), Audience.decode(rs.getString("audience")),
                 rs.getString("text"), rs.getBoolean("rsvp"), rs.getString("status"), rs.getInt("total"),
-                rs.getTimestamp("created_at").toInstant(), pc, po, rs.getString("progress_text"));
+                rs.getTimestamp("created_at").toInstant(), pc, po, rs.getString("progress_text"), rs.getBoolean("send_in_quiet_hours"));
     }
 }

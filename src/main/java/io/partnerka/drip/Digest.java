@@ -1,5 +1,6 @@
 package io.partnerka.drip;
 
+import io.partnerka.conversation.Formats;
 import io.partnerka.conversation.Notifier;
 import io.partnerka.conversation.Reply;
 import io.partnerka.conversation.Roles;
@@ -25,8 +26,10 @@ class Digest {
     private final Notifier notifier;
     private final JdbcClient jdbc;
     private final DripClock clock;
+    private final Formats formats;
 
-    Digest(ObjectProvider<DigestSource> sources, Roles roles, Notifier notifier, JdbcClient jdbc, DripClock clock) {
+    Digest(ObjectProvider<DigestSource> sources, Roles roles, Notifier notifier, JdbcClient jdbc, DripClock clock, Formats formats) {
+        this.formats = formats;
         this.sources = sources;
         this.roles = roles;
         this.notifier = notifier;
@@ -47,7 +50,7 @@ class Digest {
             List<String> lines = new ArrayList<>();
             sources.orderedStream().forEach(s -> lines.addAll(s.digestLines(manager, lang, day)));
             if (lines.isEmpty()) continue;
-            String header = notifier.text(manager, "drip.digest.header", Map.of("date", day.format(java.time.format.DateTimeFormatter.ofPattern("dd.MM.yyyy"))));
+            String header = notifier.text(manager, "drip.digest.header", Map.of("date", formats.date(day, lang)));
             notifier.send(manager, Reply.Text.of(header + "\n\n" + String.join("\n", lines)));
             sent++;
         }

@@ -1,5 +1,6 @@
 package io.partnerka.drip;
 
+import io.partnerka.conversation.Formats;
 import io.partnerka.approval.AuditLog;
 import io.partnerka.approval.Decider;
 import io.partnerka.conversation.Button;
@@ -11,7 +12,6 @@ import io.partnerka.conversation.Reply;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,10 +42,10 @@ class DripCommands implements ChatAction, MenuContributor {
     private final Broadcasts broadcasts;
     private final AuditLog audit;
     private final boolean sandbox;
-    private final DateTimeFormatter timeFormat;
+    private final Formats formats;
 
     DripCommands(JdbcClient jdbc, Chains chains, DripTasks tasks, DripClock clock, QuietHours quiet, Broadcasts broadcasts,
-                 AuditLog audit, @Value("${partnerka.telegram.token:}") String token) {
+                 AuditLog audit, Formats formats, @Value("${partnerka.telegram.token:}") String token) {
         this.jdbc = jdbc;
         this.chains = chains;
         this.tasks = tasks;
@@ -54,7 +54,7 @@ class DripCommands implements ChatAction, MenuContributor {
         this.broadcasts = broadcasts;
         this.audit = audit;
         this.sandbox = token == null || token.isBlank();
-        this.timeFormat = DateTimeFormatter.ofPattern("dd.MM.yyyy HH:mm").withZone(clock.getZone());
+        this.formats = formats;
     }
 
     @Override
@@ -109,26 +109,32 @@ class DripCommands implements ChatAction, MenuContributor {
         Map<String, long[]> stats = new HashMap<>();
         jdbc.sql("SELECT chain_id, count(*) FILTER (WHERE status = 'ACTIVE'), count(*) FROM drip_enrollment GROUP BY chain_id")
                 .query(rs -> {
-                    stats.computeIfAbsent(rs.getString(1), k -> new long[4])[0] = rs.getLong(2);
+                    stats.computeIfAbsent(rs.getString(1), k -> new long[5])[0] = rs.getLong(2);
                     stats.get(rs.getString(1))[1] = rs.getLong(3);
                 });
-        jdbc.sql("SELECT chain_id, count(*) FILTER (WHERE outcome = 'SENT'), count(*) FILTER (WHERE clicked_at IS NOT NULL) FROM drip_send GROUP BY chain_id")
+        // "sent" is what reached the person: a message Telegram refused (403, the bot blocked) is counted apart
+        jdbc.sql("""
+                        SELECT s.chain_id, count(*) FILTER (WHERE s.outcome = 'SENT' AND coalesce(o.status, 'SENT') NOT IN ('DROPPED', 'FAILED')),
+                               count(*) FILTER (WHERE s.clicked_at IS NOT NULL),
+                               count(*) FILTER (WHERE s.outcome = 'SENT' AND o.status IN ('DROPPED', 'FAILED'))
+                        FROM drip_send s LEFT JOIN outbox o ON o.id = s.outbox_id GROUP BY s.chain_id""")
                 .query(rs -> {
-                    stats.computeIfAbsent(rs.getString(1), k -> new long[4])[2] = rs.getLong(2);
+                    stats.computeIfAbsent(rs.getString(1), k -> new long[5])[2] = rs.getLong(2);
                     stats.get(rs.getString(1))[3] = rs.getLong(3);
+                    stats.get(rs.getString(1))[4] = rs.getLong(4);
                 });
         Set<String> paused = pausedChains();
         StringBuilder text = new StringBuilder(ctx.text("drip.chains.header", "quiet", quiet.describe(),
-                "now", timeFormat.format(clock.instant())));
+                "now", formats.dateTime(clock.instant(), ctx.language())));
         List<List<Button>> rows = new ArrayList<>();
         List<Button> row = new ArrayList<>();
         for (Chain chain : chains.all()) {
-            long[] s = stats.getOrDefault(chain.id(), new long[4]);
+            long[] s = stats.getOrDefault(chain.id(), new long[5]);
             boolean p = paused.contains(chain.id());
             text.append("\n\n").append(ctx.text("drip.chains.line", Messages.args("id", chain.id(),
                     "trigger", chain.trigger() + (chain.after() == null ? "" : " " + Durations.format(chain.after())),
                     "steps", chain.steps().size(), "state", ctx.text(p ? "drip.chains.paused" : "drip.chains.running"),
-                    "active", s[0], "entered", s[1], "sent", s[2], "clicks", s[3])));
+                    "active", s[0], "entered", s[1], "sent", s[2], "undelivered", s[4], "clicks", s[3])));
             row.add(ctx.button((p ? "▶️ " : "⏸ ") + chain.id(), PREFIX + ":" + (p ? "resume" : "pause") + ":" + chain.id()));
             if (row.size() == 2) {
                 rows.add(row);
@@ -174,7 +180,7 @@ class DripCommands implements ChatAction, MenuContributor {
             clock.advance(jump.plus(Duration.between(target, allowed)));
         }
         Map<String, Integer> done = tasks.runAll();
-        ctx.say("drip.run.done", Messages.args("now", timeFormat.format(clock.instant()),
+        ctx.say("drip.run.done", Messages.args("now", formats.dateTime(clock.instant(), ctx.language()),
                 "offset", Durations.format(clock.offset().isNegative() ? Duration.ZERO : clock.offset().withNanos(0)),
                 "entered", done.get(DripTasks.SCAN), "sent", done.get(DripTasks.DISPATCH),
                 "broadcast", done.get(DripTasks.BROADCAST), "reminded", done.get(DripTasks.REMINDERS),
@@ -206,10 +212,12 @@ class DripCommands implements ChatAction, MenuContributor {
         }
         long userId = Long.parseLong(args);
         List<String> lines = jdbc.sql("""
-                        SELECT chain_id, step_id, outcome, reason, at, clicked_at FROM drip_send
-                        WHERE user_id = ? ORDER BY id DESC LIMIT 30""")
+                        SELECT s.chain_id, s.step_id,
+                               CASE WHEN s.outcome = 'SENT' AND o.status IN ('DROPPED', 'FAILED') THEN 'UNDELIVERED' ELSE s.outcome END,
+                               s.reason, s.at, s.clicked_at FROM drip_send s LEFT JOIN outbox o ON o.id = s.outbox_id
+                        WHERE s.user_id = ? ORDER BY s.id DESC LIMIT 30""")
                 .param(userId)
-                .query((rs, n) -> ctx.text("drip.log.line", Messages.args("at", timeFormat.format(rs.getTimestamp(5).toInstant()),
+                .query((rs, n) -> ctx.text("drip.log.line", Messages.args("at", formats.dateTime(rs.getTimestamp(5).toInstant(), ctx.language()),
                         "chain", rs.getString(1), "step", rs.getString(2),
                         "outcome", ctx.text("drip.log.outcome." + rs.getString(3).toLowerCase(java.util.Locale.ROOT)),
                         "reason", rs.getString(4) == null ? "" : " (" + rs.getString(4) + ")",
@@ -235,7 +243,11 @@ class DripCommands implements ChatAction, MenuContributor {
         for (Broadcasts.View b : recent) {
             String first = b.text().replaceAll("<[^>]*>", "").strip();
             if (first.length() > 60) first = first.substring(0, 60) + "…";
-            text.append("\n\n").append(b.progressText() == null ? "#" + b.id() : b.progressText())
+            // a draft never confirmed (or cancelled) has no progress message: its state still shows
+            String head = b.progressText() != null ? b.progressText() : ctx.text("drip.broadcast.list-line", "id", b.id(),
+                    "audience", broadcasts.audienceLabel(ctx.language(), b.audience()),
+                    "state", ctx.text("drip.broadcast.state." + b.status().toLowerCase(java.util.Locale.ROOT)));
+            text.append("\n\n").append(head)
                     .append("\n<i>").append(HtmlUtils.htmlEscape(HtmlUtils.htmlUnescape(first))).append("</i>");
         }
         ctx.reply(Reply.Text.of(text.toString()));

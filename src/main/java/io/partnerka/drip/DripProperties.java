@@ -33,7 +33,9 @@ record DripProperties(
     }
 
     record Broadcast(@DefaultValue("5s") Duration every, @DefaultValue("500") int batchSize,
-                     @DefaultValue("7d") Duration rsvpCountsFor) {
+                     @DefaultValue("7d") Duration rsvpCountsFor,
+                     /* a broadcast confirmed in quiet hours offers "send now anyway" */
+                     @DefaultValue("true") boolean allowDuringQuietHours) {
     }
 
     /** Items waiting for a manager longer than {@code waitingAfter} are reminded, again after {@code repeatAfter}. */

@@ -142,22 +142,35 @@ class ProgramData {
         };
     }
 
-    int audienceSize(Audience audience, Instant now, String[] activityFacts, java.time.Duration activeWithin, Long[] managers) {
-        Filter f = filter(audience, now, activityFacts, activeWithin);
-        Object[] params = concat(new Object[]{managers}, f.params());
-        return jdbc.sql("SELECT count(*) FROM partner p WHERE p.status = 'APPROVED' AND p.user_id <> ALL(?) AND " + f.where())
-                .params(params).query(Integer.class).single();
+    /** Who of an audience the bot can reach, and how many are known to have blocked it. */
+    record AudienceSize(int reachable, int unreachable) {
     }
 
-    /** Snapshots the audience into the broadcast's recipients; returns how many. */
+    AudienceSize audienceSize(Audience audience, Instant now, String[] activityFacts, java.time.Duration activeWithin, Long[] managers) {
+        Filter f = filter(audience, now, activityFacts, activeWithin);
+        Object[] params = concat(new Object[]{managers}, f.params());
+        return jdbc.sql("""
+                        SELECT count(*) FILTER (WHERE NOT coalesce(c.unreachable, false)), count(*) FILTER (WHERE c.unreachable)
+                        FROM partner p LEFT JOIN chat c ON c.chat_id = p.chat_id
+                        WHERE p.status = 'APPROVED' AND p.user_id <> ALL(?) AND\s""" + f.where())
+                .params(params).query((rs, n) -> new AudienceSize(rs.getInt(1), rs.getInt(2))).single();
+    }
+
+    /**
+     * Snapshots the audience into the broadcast's recipients; returns how many the bot can reach. Those known to have
+     * blocked it are recorded as unreachable at once (they are counted apart, not as "to deliver").
+     */
     int insertRecipients(long broadcastId, Audience audience, Instant now, String[] activityFacts,
                          java.time.Duration activeWithin, Long[] managers) {
         Filter f = filter(audience, now, activityFacts, activeWithin);
         Object[] params = concat(new Object[]{broadcastId, managers}, f.params());
-        return jdbc.sql("INSERT INTO drip_broadcast_recipient (broadcast_id, chat_id, user_id) "
-                        + "SELECT ?::bigint, p.chat_id, p.user_id FROM partner p "
+        jdbc.sql("INSERT INTO drip_broadcast_recipient (broadcast_id, chat_id, user_id, status) "
+                        + "SELECT ?::bigint, p.chat_id, p.user_id, CASE WHEN c.unreachable THEN 'UNREACHABLE' ELSE 'PENDING' END "
+                        + "FROM partner p LEFT JOIN chat c ON c.chat_id = p.chat_id "
                         + "WHERE p.status = 'APPROVED' AND p.user_id <> ALL(?) AND " + f.where() + " ON CONFLICT DO NOTHING")
                 .params(params).update();
+        return jdbc.sql("SELECT count(*) FROM drip_broadcast_recipient WHERE broadcast_id = ? AND status = 'PENDING'")
+                .param(broadcastId).query(Integer.class).single();
     }
 
     /** Partner types and segments in use, for the audience choice. */

@@ -1,5 +1,6 @@
 package io.partnerka.drip;
 
+import io.partnerka.conversation.Formats;
 import io.partnerka.conversation.Messages;
 import io.partnerka.deal.DealView;
 import io.partnerka.deal.Deals;
@@ -8,7 +9,6 @@ import io.partnerka.partner.Partners;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,9 +32,11 @@ class StalledDeals implements DigestSource {
     private final JdbcClient jdbc;
     private final DripClock clock;
     private final Duration stalledAfter;
+    private final Formats formats;
 
-    StalledDeals(Deals deals, Partners partners, Messages messages, JdbcClient jdbc, DripClock clock,
+    StalledDeals(Deals deals, Partners partners, Messages messages, JdbcClient jdbc, DripClock clock, Formats formats,
                  @Value("${partnerka.deal.stalled-after:3d}") Duration stalledAfter) {
+        this.formats = formats;
         this.deals = deals;
         this.partners = partners;
         this.messages = messages;
@@ -45,7 +47,6 @@ class StalledDeals implements DigestSource {
 
     @Override
     public List<String> digestLines(long managerChatId, String language, LocalDate day) {
-        DateTimeFormatter date = DateTimeFormatter.ofPattern("dd.MM").withZone(clock.getZone());
         List<String> lines = new ArrayList<>();
         int more = 0;
         for (DealView deal : deals.stalled(clock.instant().minus(stalledAfter), 1_000)) {
@@ -62,7 +63,7 @@ class StalledDeals implements DigestSource {
             Optional<PartnerView> partner = partners.byId(deal.partnerId());
             lines.add(messages.text(language, "drip.digest.stalled-line", Messages.args("id", deal.id(),
                     "client", deal.clientName(), "status", messages.text(language, "deal.status." + deal.status()),
-                    "since", date.format(deal.statusChangedAt()),
+                    "since", formats.dayMonth(deal.statusChangedAt(), language),
                     "days", Duration.between(deal.statusChangedAt(), clock.instant()).toDays(),
                     "partner", partner.map(PartnerView::name).orElse("—"))));
         }

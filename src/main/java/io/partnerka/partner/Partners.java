@@ -1,13 +1,12 @@
 package io.partnerka.partner;
 
+import io.partnerka.conversation.Formats;
 import io.partnerka.approval.Approvals;
 import io.partnerka.conversation.Notifier;
 import io.partnerka.conversation.Roles;
 import io.partnerka.conversation.UserError;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,12 +31,12 @@ public class Partners {
     private final Approvals approvals;
     private final ApplicationEventPublisher events;
     private final Duration reapplyAfter;
-    private final DateTimeFormatter dateFormat;
+    private final Formats formats;
 
     Partners(PartnerRepository repository, JdbcClient jdbc, Notifier notifier, Roles roles, Approvals approvals,
              ApplicationEventPublisher events,
              @Value("${partnerka.application.reapply-after:30d}") Duration reapplyAfter,
-             @Value("${partnerka.time-zone:Europe/Moscow}") String zone) {
+             Formats formats) {
         this.repository = repository;
         this.jdbc = jdbc;
         this.notifier = notifier;
@@ -45,7 +44,7 @@ public class Partners {
         this.approvals = approvals;
         this.events = events;
         this.reapplyAfter = reapplyAfter;
-        this.dateFormat = DateTimeFormatter.ofPattern("dd.MM.yyyy").withZone(ZoneId.of(zone));
+        this.formats = formats;
     }
 
     public Optional<PartnerView> byUser(long userId) {
@@ -94,6 +93,21 @@ public class Partners {
         return p;
     }
 
+    /** Whether this is the phone the person gave in their own application (E.164 on both sides). */
+    public boolean isOwnPhone(long userId, String e164) {
+        return ofUser(userId).map(p -> e164 != null && e164.equals(p.phone)).orElse(false);
+    }
+
+    /**
+     * The partner's phone as a reader may see it: in full to their personal manager (who calls them back), masked to
+     * everyone else.
+     */
+    public String phoneFor(long partnerId, long readerId) {
+        return repository.findById(partnerId)
+                .map(p -> p.managerId != null && p.managerId == readerId ? p.phone : p.view().maskedPhone())
+                .orElse("—");
+    }
+
     /** The chat of a partner's personal manager, or every manager when none is assigned. */
     public List<Long> managersOf(long partnerId) {
         return repository.findById(partnerId).map(p -> p.managerId).map(List::of).orElse(roles.managerIds());
@@ -123,7 +137,7 @@ public class Partners {
             case REJECTED -> {
                 Instant allowed = p.decidedAt.plus(reapplyAfter);
                 if (allowed.isAfter(Instant.now())) {
-                    throw new UserError("apply.cooldown", Map.of("date", dateFormat.format(allowed)));
+                    throw new UserError("apply.cooldown", Map.of("date", formats.date(allowed, notifier.languageOf(p.chatId))));
                 }
             }
             case PRESCORING -> { }
@@ -184,7 +198,7 @@ public class Partners {
         p.decidedAt = Instant.now();
         p.managerId = nextManager();
         repository.save(p);
-        String manager = p.managerId == null ? "—" : managerName(p.managerId);
+        String manager = p.managerId == null ? "—" : managerName(p.managerId, p.chatId);
         notifier.sayWithMenu(p.chatId, "apply.approved", "name", p.name, "manager", manager);
         if (p.managerId != null) {
             notifier.say(p.managerId, "partner.assigned-to-you", "name", p.name, "city", p.city, "id", p.id);
@@ -197,7 +211,7 @@ public class Partners {
         p.decidedAt = Instant.now();
         p.rejectReason = reason;
         repository.save(p);
-        String again = dateFormat.format(p.decidedAt.plus(reapplyAfter));
+        String again = formats.date(p.decidedAt.plus(reapplyAfter), notifier.languageOf(p.chatId));
         if (reason == null || reason.isBlank()) {
             notifier.sayWithMenu(p.chatId, "apply.rejected", "date", again);
         } else {
@@ -217,9 +231,10 @@ public class Partners {
         return managers.get((int) ((n - 1) % managers.size()));
     }
 
-    private String managerName(long managerId) {
+    /** The manager's name as the reader (a partner) sees it; the fallback is in the reader's language. */
+    private String managerName(long managerId, long readerChatId) {
         return jdbc.sql("SELECT coalesce(CASE WHEN username IS NOT NULL THEN first_name || ' (@' || username || ')' END, first_name) FROM chat WHERE chat_id = ?")
                 .param(managerId).query(String.class).optional().filter(s -> !s.isBlank())
-                .orElse(notifier.text(managerId, "partner.your-manager-default", Map.of()));
+                .orElse(notifier.text(readerChatId, "partner.your-manager-default", Map.of()));
     }
 }

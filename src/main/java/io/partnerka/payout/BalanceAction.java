@@ -8,21 +8,18 @@ import io.partnerka.conversation.Reply;
 import io.partnerka.conversation.UserError;
 import io.partnerka.money.Ledger;
 import io.partnerka.money.LedgerLine;
-import io.partnerka.money.MoneyFormat;
+import io.partnerka.conversation.Formats;
 import io.partnerka.partner.PartnerView;
 import io.partnerka.partner.Partners;
 import io.partnerka.requisites.Requisites;
 import io.partnerka.requisites.RequisitesView;
 import java.math.BigDecimal;
 import java.security.SecureRandom;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -40,17 +37,17 @@ class BalanceAction implements ChatAction {
     private final Requisites requisites;
     private final Ledger ledger;
     private final PayoutSettings settings;
-    private final DateTimeFormatter dates;
+    private final Formats formats;
     private final SecureRandom random = new SecureRandom();
 
     BalanceAction(Partners partners, Payouts payouts, Requisites requisites, Ledger ledger, PayoutSettings settings,
-                  @Value("${partnerka.time-zone:Europe/Moscow}") String zone) {
+                  Formats formats) {
         this.partners = partners;
         this.payouts = payouts;
         this.requisites = requisites;
         this.ledger = ledger;
         this.settings = settings;
-        this.dates = DateTimeFormatter.ofPattern("dd.MM.yyyy").withZone(ZoneId.of(zone));
+        this.formats = formats;
     }
 
     @Override
@@ -109,7 +106,7 @@ class BalanceAction implements ChatAction {
             text.append("\n\n").append(ctx.text("payout.lines-title"));
             for (LedgerLine l : lines) {
                 text.append('\n').append(ctx.text("payout.line." + l.type().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
-                        "date", dates.format(l.at()), "amount", money(l.amount(), l.currency(), lang),
+                        "date", formats.date(l.at(), lang), "amount", money(l.amount(), l.currency(), lang),
                         "deal", l.dealId() == null ? "—" : l.dealId(), "payout", l.payoutId() == null ? "—" : l.payoutId()));
             }
         }
@@ -139,11 +136,11 @@ class BalanceAction implements ChatAction {
         BigDecimal value = amount == null ? s.available() : amount;
         String lang = ctx.language();
         if (value.compareTo(settings.minimum) < 0) {
-            throw new UserError("payout.below-minimum", Map.of("minimum", MoneyFormat.amount(settings.minimum, currency, lang),
-                    "available", MoneyFormat.amount(s.available(), currency, lang)));
+            throw new UserError("payout.below-minimum", Map.of("minimum", Formats.money(settings.minimum, currency, lang),
+                    "available", Formats.money(s.available(), currency, lang)));
         }
         if (value.compareTo(s.available()) > 0) {
-            throw new UserError("payout.above-available", Map.of("available", MoneyFormat.amount(s.available(), currency, lang)));
+            throw new UserError("payout.above-available", Map.of("available", Formats.money(s.available(), currency, lang)));
         }
         String payload = "po:ok:" + value.setScale(2).toPlainString() + ":" + currency + ":" + newKey();
         ctx.reply(Reply.Text.of(ctx.text("payout.confirm", "amount", money(value, currency, lang),
@@ -207,6 +204,6 @@ class BalanceAction implements ChatAction {
     }
 
     private static Messages.Trusted money(BigDecimal value, String currency, String lang) {
-        return new Messages.Trusted(MoneyFormat.amount(value, currency, lang));
+        return new Messages.Trusted(Formats.money(value, currency, lang));
     }
 }

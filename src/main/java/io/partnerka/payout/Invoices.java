@@ -5,16 +5,13 @@ import io.partnerka.deal.DealView;
 import io.partnerka.deal.Deals;
 import io.partnerka.money.Ledger;
 import io.partnerka.money.LedgerLine;
-import io.partnerka.money.MoneyFormat;
+import io.partnerka.conversation.Formats;
 import io.partnerka.partner.PartnerView;
 import io.partnerka.requisites.RequisitesView;
 import java.math.BigDecimal;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,16 +27,16 @@ class Invoices {
     private final Deals deals;
     private final PayoutSettings settings;
     private final InvoicePdf pdf;
-    private final DateTimeFormatter dates;
+    private final Formats formats;
 
     Invoices(Messages messages, Ledger ledger, Deals deals, PayoutSettings settings, InvoicePdf pdf,
-             @Value("${partnerka.time-zone:Europe/Moscow}") String zone) {
+             Formats formats) {
         this.messages = messages;
         this.ledger = ledger;
         this.deals = deals;
         this.settings = settings;
         this.pdf = pdf;
-        this.dates = DateTimeFormatter.ofPattern("dd.MM.yyyy").withZone(ZoneId.of(zone));
+        this.formats = formats;
     }
 
     String fileName(long number) {
@@ -65,18 +62,18 @@ class Invoices {
         BigDecimal earned = BigDecimal.ZERO.setScale(2);
         for (LedgerLine line : ledger.earningsBetween(payout.partnerId(), payout.currency(), payout.periodFrom(), payout.periodTo())) {
             earned = earned.add(line.amount());
-            rows.add(new String[]{dates.format(line.at()), describe(line, lang), MoneyFormat.amount(line.amount(), line.currency(), lang)});
+            rows.add(new String[]{formats.date(line.at(), lang), describe(line, lang), Formats.money(line.amount(), line.currency(), lang)});
         }
         return pdf.render(new InvoicePdf.Content(
                 t(lang, "payout.invoice.title", "number", number),
-                t(lang, "payout.invoice.date", "date", dates.format(payout.createdAt())),
+                t(lang, "payout.invoice.date", "date", formats.date(payout.createdAt(), lang)),
                 t(lang, "payout.invoice.payer"), payer,
                 t(lang, "payout.invoice.payee"), payee,
-                t(lang, "payout.invoice.period", "from", dates.format(payout.periodFrom()), "to", dates.format(payout.periodTo())),
+                t(lang, "payout.invoice.period", "from", formats.date(payout.periodFrom(), lang), "to", formats.date(payout.periodTo(), lang)),
                 new String[]{t(lang, "payout.invoice.col-date"), t(lang, "payout.invoice.col-what"), t(lang, "payout.invoice.col-amount")},
                 rows, t(lang, "payout.invoice.no-rows"),
-                t(lang, "payout.invoice.earned", "amount", MoneyFormat.amount(earned, payout.currency(), lang)),
-                t(lang, "payout.invoice.total", "amount", MoneyFormat.amount(payout.amount(), payout.currency(), lang)),
+                t(lang, "payout.invoice.earned", "amount", Formats.money(earned, payout.currency(), lang)),
+                t(lang, "payout.invoice.total", "amount", Formats.money(payout.amount(), payout.currency(), lang)),
                 t(lang, "payout.invoice.footer")));
     }
 

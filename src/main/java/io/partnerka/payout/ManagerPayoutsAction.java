@@ -5,7 +5,7 @@ import io.partnerka.conversation.ChatContext;
 import io.partnerka.conversation.Messages;
 import io.partnerka.conversation.Reply;
 import io.partnerka.conversation.UserError;
-import io.partnerka.money.MoneyFormat;
+import io.partnerka.conversation.Formats;
 import io.partnerka.partner.PartnerView;
 import io.partnerka.partner.Partners;
 import io.partnerka.requisites.Requisites;
@@ -73,7 +73,7 @@ class ManagerPayoutsAction implements ChatAction {
             PartnerView p = partners.byId(v.partnerId()).orElseThrow();
             RequisitesView r = requisites.find(v.requisitesId()).orElseThrow();
             ctx.reply(Reply.Text.of(ctx.text("payout.queue-line", "id", v.id(), "number", v.invoiceNumber(), "name", p.name(),
-                            "amount", new Messages.Trusted(MoneyFormat.amount(v.amount(), v.currency(), ctx.language())),
+                            "amount", new Messages.Trusted(Formats.money(v.amount(), v.currency(), ctx.language())),
                             "account", r.maskedAccount(), "legalName", r.legalName()))
                     .withButtons(List.of(List.of(ctx.button(ctx.text("payout.mark-paid-button"), "po:paid:" + v.id()),
                             ctx.button(ctx.text("payout.cancel-button"), "po:cancel:" + v.id())))));

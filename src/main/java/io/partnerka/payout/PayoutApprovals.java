@@ -3,15 +3,12 @@ package io.partnerka.payout;
 import io.partnerka.approval.ApprovalHandler;
 import io.partnerka.approval.Decider;
 import io.partnerka.conversation.Messages;
-import io.partnerka.money.MoneyFormat;
+import io.partnerka.conversation.Formats;
 import io.partnerka.partner.PartnerView;
 import io.partnerka.partner.Partners;
 import io.partnerka.requisites.Requisites;
 import io.partnerka.requisites.RequisitesView;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.Map;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /** A manager's card of a payout request: who, how much, where to (masked), the invoice, what is left available. */
@@ -22,15 +19,15 @@ class PayoutApprovals implements ApprovalHandler {
     private final Partners partners;
     private final Requisites requisites;
     private final Messages messages;
-    private final DateTimeFormatter dates;
+    private final Formats formats;
 
     PayoutApprovals(Payouts payouts, Partners partners, Requisites requisites, Messages messages,
-                    @Value("${partnerka.time-zone:Europe/Moscow}") String zone) {
+                    Formats formats) {
         this.payouts = payouts;
         this.partners = partners;
         this.requisites = requisites;
         this.messages = messages;
-        this.dates = DateTimeFormatter.ofPattern("dd.MM.yyyy").withZone(ZoneId.of(zone));
+        this.formats = formats;
     }
 
     @Override
@@ -46,12 +43,12 @@ class PayoutApprovals implements ApprovalHandler {
         Payouts.Summary s = payouts.summary(v.partnerId(), v.currency());
         return messages.text(lang, "payout.card", Messages.args(
                 "id", v.id(), "name", p.name(), "partnerId", p.id(),
-                "amount", new Messages.Trusted(MoneyFormat.amount(v.amount(), v.currency(), lang)),
+                "amount", new Messages.Trusted(Formats.money(v.amount(), v.currency(), lang)),
                 "method", messages.text(lang, "requisites.method." + r.method()),
                 "account", r.maskedAccount(), "legalName", r.legalName(), "version", r.version(),
                 "number", v.invoiceNumber() == null ? "—" : v.invoiceNumber(),
-                "period", dates.format(v.periodFrom()) + " – " + dates.format(v.periodTo()),
-                "available", new Messages.Trusted(MoneyFormat.amount(s.available(), v.currency(), lang))));
+                "period", formats.date(v.periodFrom(), lang) + " – " + formats.date(v.periodTo(), lang),
+                "available", new Messages.Trusted(Formats.money(s.available(), v.currency(), lang))));
     }
 
     @Override

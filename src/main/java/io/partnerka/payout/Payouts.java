@@ -11,7 +11,7 @@ import io.partnerka.conversation.UserError;
 import io.partnerka.money.Balance;
 import io.partnerka.money.EntryType;
 import io.partnerka.money.Ledger;
-import io.partnerka.money.MoneyFormat;
+import io.partnerka.conversation.Formats;
 import io.partnerka.partner.PartnerView;
 import io.partnerka.partner.Partners;
 import io.partnerka.requisites.Requisites;
@@ -174,11 +174,11 @@ public class Payouts {
         BigDecimal value = amount == null ? balance.available() : amount;
         String lang = notifier.languageOf(p.chatId());
         if (value.compareTo(settings.minimum) < 0) {
-            throw new UserError("payout.below-minimum", Map.of("minimum", MoneyFormat.amount(settings.minimum, currency, lang),
-                    "available", MoneyFormat.amount(balance.available(), currency, lang)));
+            throw new UserError("payout.below-minimum", Map.of("minimum", Formats.money(settings.minimum, currency, lang),
+                    "available", Formats.money(balance.available(), currency, lang)));
         }
         if (value.compareTo(balance.available()) > 0) {
-            throw new UserError("payout.above-available", Map.of("available", MoneyFormat.amount(balance.available(), currency, lang)));
+            throw new UserError("payout.above-available", Map.of("available", Formats.money(balance.available(), currency, lang)));
         }
         Instant to = Instant.now();
         Instant from = jdbc.sql("""
@@ -354,7 +354,7 @@ public class Payouts {
     }
 
     static io.partnerka.conversation.Messages.Trusted amountOf(PayoutView v, String lang) {
-        return new io.partnerka.conversation.Messages.Trusted(MoneyFormat.amount(v.amount(), v.currency(), lang));
+        return new io.partnerka.conversation.Messages.Trusted(Formats.money(v.amount(), v.currency(), lang));
     }
 
     static PayoutView view(ResultSet rs, int n) throws SQLException {

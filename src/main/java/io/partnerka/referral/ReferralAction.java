@@ -7,7 +7,7 @@ import io.partnerka.conversation.MenuContributor;
 import io.partnerka.conversation.Messages;
 import io.partnerka.conversation.Reply;
 import io.partnerka.drip.Drips;
-import io.partnerka.money.MoneyFormat;
+import io.partnerka.conversation.Formats;
 import io.partnerka.partner.PartnerView;
 import io.partnerka.partner.Partners;
 import java.net.URLEncoder;
@@ -57,9 +57,9 @@ class ReferralAction implements ChatAction, MenuContributor {
         PartnerView p = partners.approvedPartner(ctx.userId());
         String link = referrals.linkOf(p.id());
         ReferralStats stats = referrals.stats(p.id());
-        String rate = referrals.rate().stripTrailingZeros().toPlainString();
+        String rate = Formats.percent(referrals.rate(), ctx.language());
         String earned = stats.earned().isEmpty() ? "0"
-                : stats.earned().entrySet().stream().map(e -> MoneyFormat.amount(e.getValue(), e.getKey(), ctx.language()))
+                : stats.earned().entrySet().stream().map(e -> Formats.money(e.getValue(), e.getKey(), ctx.language()))
                         .collect(Collectors.joining(", "));
         String shareText = ctx.text("referral.share-text", "rate", rate);
         String share = "https://t.me/share/url?url=" + URLEncoder.encode(link, StandardCharsets.UTF_8)
@@ -68,7 +68,7 @@ class ReferralAction implements ChatAction, MenuContributor {
                         "invited", stats.invited(), "applied", stats.applied(), "approved", stats.approved(),
                         "active", stats.active(), "earned", new Messages.Trusted(earned))))
                 .withButtons(List.of(List.of(Button.url(ctx.text("referral.share-button"), share)))));
-        ctx.reply(new Reply.Document("referral-qr.png", QrCode.png(link, 512), ctx.text("referral.qr-caption")));
+        ctx.reply(new Reply.Photo("referral-qr.png", QrCode.png(link, 512), ctx.text("referral.qr-caption", "link", link)));
         drips.trigger(ctx.userId(), Drips.REFERRAL_LINK_OPENED);
     }
 

@@ -7,7 +7,7 @@ import io.partnerka.money.CommissionReversed;
 import io.partnerka.money.EntryType;
 import io.partnerka.money.Ledger;
 import io.partnerka.money.LedgerLine;
-import io.partnerka.money.MoneyFormat;
+import io.partnerka.conversation.Formats;
 import io.partnerka.partner.ApplicationSubmitted;
 import io.partnerka.partner.PartnerApproved;
 import io.partnerka.partner.PartnerView;
@@ -141,7 +141,7 @@ public class Referrals {
     void on(PartnerApproved approved) {
         referrerOf(approved.partnerId()).flatMap(partners::byId).ifPresent(referrer -> {
             String name = partners.byId(approved.partnerId()).map(PartnerView::name).orElse("—");
-            notifier.say(referrer.chatId(), "referral.partner-approved", "name", name, "rate", rate.stripTrailingZeros().toPlainString());
+            notifier.say(referrer.chatId(), "referral.partner-approved", "name", name, "rate", rate);
         });
     }
 
@@ -159,8 +159,8 @@ public class Referrals {
             String lang = notifier.languageOf(referrer.chatId());
             String name = partners.byId(accrued.partnerId()).map(PartnerView::name).orElse("—");
             notifier.say(referrer.chatId(), "referral.reward", "name", name,
-                    "amount", new io.partnerka.conversation.Messages.Trusted(MoneyFormat.amount(reward, accrued.currency(), lang)),
-                    "rate", rate.stripTrailingZeros().toPlainString());
+                    "amount", new io.partnerka.conversation.Messages.Trusted(Formats.money(reward, accrued.currency(), lang)),
+                    "rate", rate);
         });
     }
 
@@ -174,7 +174,7 @@ public class Referrals {
                 "referral-reversal:" + reversed.reversedEntryId(), null, r.id());
         if (back.isEmpty()) return;
         partners.byId(r.partnerId()).ifPresent(referrer -> notifier.say(referrer.chatId(), "referral.reward-reversed",
-                "amount", new io.partnerka.conversation.Messages.Trusted(MoneyFormat.amount(r.amount(), r.currency(),
+                "amount", new io.partnerka.conversation.Messages.Trusted(Formats.money(r.amount(), r.currency(),
                         notifier.languageOf(referrer.chatId())))));
     }
 

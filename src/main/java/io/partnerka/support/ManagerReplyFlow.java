@@ -31,6 +31,7 @@ class ManagerReplyFlow implements Flow {
                 });
     }
 
+    /** How an answer is signed, whichever way it was given (this flow or Telegram's Reply): "Max (@max)". */
     static String managerName(ChatContext ctx) {
         String name = ctx.firstName() == null || ctx.firstName().isBlank() ? "#" + ctx.userId() : ctx.firstName();
         return ctx.username() == null ? name : name + " (@" + ctx.username() + ")";

@@ -19,7 +19,7 @@ class ReplyToQuestion implements ReplyHandler {
     public boolean onReply(ChatContext ctx, int replyToMessageId) {
         Inbound in = ctx.inbound();
         if (!ctx.isManager() || in.kind() != Inbound.Kind.TEXT) return false;
-        return support.answerByReply(ctx.userId(), ctx.firstName(), replyToMessageId, in.text()).map(thread -> {
+        return support.answerByReply(ctx.userId(), ManagerReplyFlow.managerName(ctx), replyToMessageId, in.text()).map(thread -> {
             ctx.say("support.reply-sent");
             return true;
         }).orElse(false);

@@ -1,5 +1,6 @@
 package io.partnerka.support;
 
+import io.partnerka.conversation.Formats;
 import io.partnerka.conversation.Button;
 import io.partnerka.conversation.Messages;
 import io.partnerka.conversation.Notifier;
@@ -12,8 +13,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,16 +37,16 @@ public class Support {
     private final Partners partners;
     private final Notifier notifier;
     private final Duration remindAfter;
-    private final DateTimeFormatter timeFormat;
+    private final Formats formats;
 
     Support(JdbcClient jdbc, Partners partners, Notifier notifier,
             @Value("${partnerka.support.remind-after:PT4H}") Duration remindAfter,
-            @Value("${partnerka.time-zone:Europe/Moscow}") String zone) {
+            Formats formats) {
         this.jdbc = jdbc;
         this.partners = partners;
         this.notifier = notifier;
         this.remindAfter = remindAfter;
-        this.timeFormat = DateTimeFormatter.ofPattern("dd.MM HH:mm").withZone(ZoneId.of(zone));
+        this.formats = formats;
     }
 
     /**
@@ -207,10 +206,11 @@ public class Support {
                 notifier.button(manager, notifier.text(manager, "support.history-button", Map.of()), "sq:t:" + thread))));
     }
 
+    /** The partner as a manager reads them: the phone in full to their personal manager (to call back), masked to others. */
     String partnerCard(long reader, PartnerView p) {
         return notifier.text(reader, "support.partner-card", Map.of("name", p.name(),
                 "type", notifier.text(reader, "apply.type." + p.type(), Map.of()), "city", p.city(),
-                "phone", p.maskedPhone(), "pid", p.id()));
+                "phone", partners.phoneFor(p.id(), reader), "pid", p.id()));
     }
 
     Button replyButton(long manager, long thread) {
@@ -225,8 +225,8 @@ public class Support {
         return notifier.text(reader, "support.age-minutes", Map.of("n", Math.max(1, d.toMinutes())));
     }
 
-    String time(Instant at) {
-        return timeFormat.format(at);
+    String time(Instant at, String language) {
+        return formats.shortDateTime(at, language);
     }
 
     static String shorten(String text, int max) {

@@ -125,7 +125,7 @@ class SupportAction implements ChatAction {
         for (Support.Message m : support.messages(t.id(), 10)) {
             String what = m.text() != null ? m.text() : "📎 " + (m.fileName() != null ? m.fileName() : m.fileKind());
             lines.append("\n\n").append(ctx.text("PARTNER".equals(m.author()) ? "support.history-partner" : "support.history-manager",
-                    "name", m.authorName() == null ? "—" : m.authorName(), "time", support.time(m.at()),
+                    "name", m.authorName() == null ? "—" : m.authorName(), "time", support.time(m.at(), ctx.language()),
                     "text", Support.shorten(what, 600)));
         }
         ctx.reply(Reply.Text.of(ctx.text("support.history", "id", t.id(),

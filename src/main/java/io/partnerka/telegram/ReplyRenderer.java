@@ -63,6 +63,9 @@ final class ReplyRenderer {
         if (reply instanceof Reply.Document document) {
             return client.execute(document(chatId, document)).getMessageId();
         }
+        if (reply instanceof Reply.Photo photo) {
+            return client.execute(photo(chatId, photo)).getMessageId();
+        }
         if (reply instanceof Reply.CallbackAnswer answer) {
             client.execute(callbackAnswer(answer));
             return null;
@@ -91,6 +94,15 @@ final class ReplyRenderer {
                 .document(new InputFile(new ByteArrayInputStream(document.content()), document.fileName()));
         if (document.caption() != null && !document.caption().isBlank()) {
             builder.caption(document.caption()).parseMode(ParseMode.HTML);
+        }
+        return builder.build();
+    }
+
+    static SendPhoto photo(long chatId, Reply.Photo photo) {
+        var builder = SendPhoto.builder().chatId(chatId)
+                .photo(new InputFile(new ByteArrayInputStream(photo.content()), photo.fileName()));
+        if (photo.caption() != null && !photo.caption().isBlank()) {
+            builder.caption(photo.caption()).parseMode(ParseMode.HTML);
         }
         return builder.build();
     }

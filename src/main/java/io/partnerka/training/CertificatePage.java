@@ -46,7 +46,7 @@ class CertificatePage {
             model.addAttribute("courseLabel", messages.text(language, "training.page.course"));
             model.addAttribute("course", c.courseTitle());
             model.addAttribute("dateLabel", messages.text(language, "training.page.date"));
-            model.addAttribute("date", certificates.date(c.issuedAt()));
+            model.addAttribute("date", certificates.date(c.issuedAt(), language));
             model.addAttribute("scoreLabel", messages.text(language, "training.page.score"));
             model.addAttribute("score", c.score() + "%");
         } else {

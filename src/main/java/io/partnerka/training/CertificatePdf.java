@@ -30,7 +30,7 @@ class CertificatePdf {
     private final byte[] regularFont = font("fonts/DejaVuSans.ttf");
     private final byte[] boldFont = font("fonts/DejaVuSans-Bold.ttf");
 
-    /** All texts already in the certificate's language; nothing here is HTML. */
+    /** All texts already in the certificate's language (the course title in its quotation marks); nothing here is HTML. */
     record Content(String heading, String confirms, String name, String completed, String course, String scoreLine,
                    String dateLine, String codeLine, String verifyLine, String author) {
     }
@@ -61,7 +61,7 @@ class CertificatePdf {
             doc.add(line(c.confirms(), new Font(regular, 15, Font.NORMAL, MUTED), 34));
             doc.add(line(c.name(), new Font(bold, 30, Font.NORMAL, INK), 14));
             doc.add(line(c.completed(), new Font(regular, 15, Font.NORMAL, MUTED), 22));
-            doc.add(line("«" + c.course() + "»", new Font(bold, 22, Font.NORMAL, INK), 10));
+            doc.add(line(c.course(), new Font(bold, 22, Font.NORMAL, INK), 10));
             doc.add(line(c.scoreLine(), new Font(regular, 13, Font.NORMAL, INK), 30));
             doc.add(line(c.dateLine(), new Font(regular, 13, Font.NORMAL, INK), 6));
             doc.add(line(c.codeLine(), new Font(bold, 13, Font.NORMAL, INK), 26));

@@ -1,11 +1,10 @@
 package io.partnerka.training;
 
+import io.partnerka.conversation.Formats;
 import io.partnerka.conversation.Messages;
 import io.partnerka.conversation.Reply;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Optional;
 import org.springframework.beans.factory.annotation.Value;
@@ -25,16 +24,16 @@ class Certificates {
     private final CertificatePdf pdf;
     private final Messages messages;
     private final String publicUrl;
-    private final DateTimeFormatter dateFormat;
+    private final Formats formats;
 
     Certificates(TrainingStore store, CertificatePdf pdf, Messages messages,
                  @Value("${partnerka.public-url:http://localhost:8080}") String publicUrl,
-                 @Value("${partnerka.time-zone:Europe/Moscow}") String zone) {
+                 Formats formats) {
         this.store = store;
         this.pdf = pdf;
         this.messages = messages;
         this.publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
-        this.dateFormat = DateTimeFormatter.ofPattern("dd.MM.yyyy").withZone(ZoneId.of(zone));
+        this.formats = formats;
     }
 
     /** The partner's certificate of a course, issued now unless it already exists. */
@@ -58,8 +57,8 @@ class Certificates {
         return publicUrl + "/certificates/" + code;
     }
 
-    String date(Instant instant) {
-        return dateFormat.format(instant);
+    String date(Instant instant, String language) {
+        return formats.date(instant, language);
     }
 
     byte[] pdf(TrainingStore.CertificateRow c) {
@@ -69,9 +68,9 @@ class Certificates {
                 text(lang, "training.certificate.confirms"),
                 c.partnerName(),
                 text(lang, "training.certificate.completed"),
-                c.courseTitle(),
+                Formats.quote(c.courseTitle(), lang),
                 text(lang, "training.certificate.score") + " " + c.score() + "%",
-                text(lang, "training.certificate.date") + " " + date(c.issuedAt()),
+                text(lang, "training.certificate.date") + " " + date(c.issuedAt(), lang),
                 text(lang, "training.certificate.code") + " " + c.code(),
                 text(lang, "training.certificate.verify") + " " + verifyUrl(c.code()),
                 text(lang, "training.certificate.author")));

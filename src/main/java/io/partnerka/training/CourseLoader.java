@@ -59,7 +59,7 @@ final class CourseLoader {
     Result load(String file, byte[] bytes) {
         JsonNode root;
         try {
-            root = yaml.readTree(bytes);
+            root = yaml.readTree(io.partnerka.conversation.Content.yamlReader(bytes));
         } catch (JacksonException e) {
             Integer line = e.getLocation() == null ? null : e.getLocation().getLineNr();
             return new Result(null, List.of(new ContentProblem(file, line, "not valid YAML: " + e.getOriginalMessage(), true)));

@@ -1,5 +1,6 @@
 package io.partnerka.training;
 
+import io.partnerka.conversation.Formats;
 import io.partnerka.conversation.Button;
 import io.partnerka.conversation.ChatContext;
 import io.partnerka.conversation.Messages;
@@ -7,8 +8,6 @@ import io.partnerka.conversation.Reply;
 import io.partnerka.partner.PartnerView;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -16,7 +15,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.web.util.HtmlUtils;
@@ -39,16 +37,16 @@ class Quizzes {
     private final TrainingStore store;
     private final Certificates certificates;
     private final ApplicationEventPublisher events;
-    private final DateTimeFormatter timeFormat;
+    private final Formats formats;
     Clock clock = Clock.systemUTC();
 
     Quizzes(Training training, TrainingStore store, Certificates certificates, ApplicationEventPublisher events,
-            @Value("${partnerka.time-zone:Europe/Moscow}") String zone) {
+            Formats formats) {
         this.training = training;
         this.store = store;
         this.certificates = certificates;
         this.events = events;
-        this.timeFormat = DateTimeFormatter.ofPattern("dd.MM.yyyy HH:mm").withZone(ZoneId.of(zone));
+        this.formats = formats;
     }
 
     /** "Take the test": resumes an open attempt, or starts one when the lessons are read and no wait applies. */
@@ -88,7 +86,7 @@ class Quizzes {
         }
         Optional<Instant> nextTry = nextTry(course, finished);
         if (nextTry.isPresent() && nextTry.get().isAfter(now)) {
-            ctx.reply(Reply.Text.of(ctx.text("training.quiz.cool-down", "time", timeFormat.format(nextTry.get())))
+            ctx.reply(Reply.Text.of(ctx.text("training.quiz.cool-down", "time", formats.dateTime(nextTry.get(), ctx.language())))
                     .withButtons(List.of(List.of(ctx.button(ctx.text("training.button.lessons-again"), "tr:l:" + course.id() + ":0")))));
             return;
         }
@@ -231,7 +229,7 @@ class Quizzes {
                 parts.add(ctx.text("training.result.retry-now"));
                 buttons.add(List.of(ctx.button(ctx.text("training.button.retry"), "tr:q:" + course.id())));
             } else {
-                parts.add(ctx.text("training.result.retry-at", "time", timeFormat.format(now.plus(quiz.coolDown()))));
+                parts.add(ctx.text("training.result.retry-at", "time", formats.dateTime(now.plus(quiz.coolDown()), ctx.language())));
             }
         }
         if (!course.lessons().isEmpty()) {

@@ -1,5 +1,6 @@
 package io.partnerka.training;
 
+import io.partnerka.conversation.Formats;
 import io.partnerka.conversation.Localized;
 import io.partnerka.conversation.Button;
 import io.partnerka.conversation.ChatContext;
@@ -8,8 +9,6 @@ import io.partnerka.conversation.Reply;
 import io.partnerka.conversation.UserError;
 import io.partnerka.partner.PartnerView;
 import io.partnerka.partner.Partners;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -34,17 +33,17 @@ public class Training {
     private final Partners partners;
     private final Messages messages;
     private final boolean gate;
-    private final DateTimeFormatter dateFormat;
+    private final Formats formats;
 
     Training(CourseCatalog catalog, TrainingStore store, Partners partners, Messages messages,
              @Value("${partnerka.training.gate:true}") boolean gate,
-             @Value("${partnerka.time-zone:Europe/Moscow}") String zone) {
+             Formats formats) {
         this.catalog = catalog;
         this.store = store;
         this.partners = partners;
         this.messages = messages;
         this.gate = gate;
-        this.dateFormat = DateTimeFormatter.ofPattern("dd.MM.yyyy").withZone(ZoneId.of(zone));
+        this.formats = formats;
     }
 
     /** Whether the training gate is on ({@code partnerka.training.gate}). */
@@ -76,7 +75,7 @@ public class Training {
     @Transactional(readOnly = true)
     public Reply.Text gateReply(ChatContext ctx) {
         List<Course> missing = missingMandatoryCourses(ctx.userId());
-        String titles = missing.stream().map(c -> "«" + title(c, ctx.language()) + "»").collect(Collectors.joining(", "));
+        String titles = missing.stream().map(c -> Formats.quote(title(c, ctx.language()), ctx.language())).collect(Collectors.joining(", "));
         List<List<Button>> rows = new ArrayList<>();
         for (Course c : missing) {
             rows.add(List.of(ctx.button("🎓 " + title(c, ctx.language()), "tr:c:" + c.id())));
@@ -143,8 +142,8 @@ public class Training {
         return l.in(language, catalog.defaultLanguage());
     }
 
-    String date(java.time.Instant instant) {
-        return dateFormat.format(instant);
+    String date(java.time.Instant instant, String language) {
+        return formats.date(instant, language);
     }
 
     /** Everything stored about one partner's training, read once for a list. */
@@ -186,7 +185,7 @@ public class Training {
             case READY_FOR_TEST -> messages.text(language, "training.state.ready");
             case FAILED -> messages.text(language, "training.state.failed",
                     Map.of("score", s.bestScore() == null ? 0 : s.bestScore(), "attempts", s.attempts()));
-            case PASSED -> messages.text(language, "training.state.passed", Map.of("date", date(s.passedAt())));
+            case PASSED -> messages.text(language, "training.state.passed", Map.of("date", date(s.passedAt(), language)));
         };
     }
 

@@ -37,7 +37,7 @@ class ManagerDealJourneyTests extends DealsTestBase {
                 .send("5000000000000").expect("validation.amount-range")
                 .send("150 000,50").expect("deal.pay.ask-currency")
                 .press("RUB ₽").expect("deal.manager.ask-comment")
-                .press("common.skip").expect("deal.pay.confirm").expectContaining("150000.50")
+                .press("common.skip").expect("deal.pay.confirm").expectContaining("<b>150\u00a0000,50</b>")
                 .press("common.confirm").expect("deal.manager.paid-done").expectContaining("22\u00a0500,08\u00a0₽");
 
         anna.poll();

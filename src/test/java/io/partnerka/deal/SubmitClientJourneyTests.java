@@ -20,8 +20,11 @@ class SubmitClientJourneyTests extends DealsTestBase {
                 .sendSticker().expect("validation.not-text")
                 .send("🙂🙂🙂").expect("validation.no-letters")
                 .send("И".repeat(5000)).expect("validation.too-long")
-                .send("Иван Сидоров").expect("deal.submit.ask-phone")
-                .send("12345").expect("validation.phone")
+                .send("Иван Сидоров").expect("deal.submit.ask-phone");
+        // the client's number is asked for: no "share my number" button (it would send the partner's own)
+        assertThat(anna.lastText().contactRequest()).isFalse();
+        anna.sendSticker().expect("validation.not-text")
+                .send("12345").expect("validation.other-phone")
                 .send("8 (916) 555-12-34").expect("deal.submit.ask-product")
                 .send("Космический корабль").expect("validation.choice")
                 .press("Бухгалтерское обслуживание").expect("deal.submit.ask-comment")
@@ -70,15 +73,37 @@ class SubmitClientJourneyTests extends DealsTestBase {
         DealView first = submit(anna, "Ольга Клиентова", phone, "legal");
 
         String typedDifferently = "8 " + phone.substring(2, 5) + " " + phone.substring(5);
-        boris.send("/client").send("Ольга К.").send(typedDifferently).press("Консультация").press("common.skip")
-                .press("common.confirm").expect("deal.duplicate");
+        // refused at the phone step, not after the whole form; the step asks again
+        boris.send("/client").send("Ольга К.").send(typedDifferently).expect("deal.duplicate").expect("deal.submit.ask-phone");
         assertThat(boris.last()).noneSatisfy(s -> assertThat(s.text()).contains("Анна"));
+        // the final check stays (a race between the phone step and the confirm): the draft reaches it with the number
+        jdbc.sql("UPDATE deal SET submitted_at = now() - interval '91 days' WHERE id = ?").param(first.id()).update();
+        boris.send(typedDifferently).expect("deal.submit.ask-product");
+        jdbc.sql("UPDATE deal SET submitted_at = now() WHERE id = ?").param(first.id()).update();
+        boris.press("Консультация").press("common.skip").press("common.confirm").expect("deal.duplicate");
         assertThat(jdbc.sql("SELECT count(*) FROM deal WHERE client_phone = ?").param(phone).query(Integer.class).single()).isEqualTo(1);
 
         anna.send("/client").send("Ольга Клиентова").send(phone).press("Консультация").press("common.skip")
                 .press("common.confirm").expect("deal.submit.already-yours").expect("deal.card.partner")
                 .expectContaining("#" + first.id());
         assertThat(jdbc.sql("SELECT count(*) FROM deal WHERE client_phone = ?").param(phone).query(Integer.class).single()).isEqualTo(1);
+    }
+
+    @Test
+    void theClientsPhoneIsTypedOrAttachedAndThePartnersOwnNumberIsQuestioned() {
+        ChatTester anna = approvedPartner("Анна Контактная");
+        String own = jdbc.sql("SELECT phone FROM partner WHERE user_id = ?").param(anna.userId()).query(String.class).single();
+        anna.send("/client").send("Пётр Клиентов").expect("deal.submit.ask-phone")
+                // a slip: the partner's own card (as "share my number" would send it) is questioned, not taken
+                .attachContact(own.substring(1), anna.userId()).expect("validation.own-contact").expect("deal.submit.ask-phone")
+                // the own number typed is questioned too
+                .send(own).expect("deal.submit.own-phone").expect("deal.submit.ask-phone");
+        // the client's card from the phone book (📎 → Contact) is taken
+        String client = newPhone();
+        anna.attachContact(client.substring(1), null).expect("deal.submit.ask-product")
+                .press("Консультация").press("common.skip").expect("deal.submit.confirm").expectContaining(client)
+                .press("common.confirm").expect("deal.submit.done");
+        assertThat(jdbc.sql("SELECT count(*) FROM deal WHERE client_phone = ?").param(own).query(Integer.class).single()).isZero();
     }
 
     @Test

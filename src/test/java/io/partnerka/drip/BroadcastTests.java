@@ -103,11 +103,13 @@ class BroadcastTests extends DripTestBase {
         long id = broadcasts.draft(300, new Audience(Audience.Kind.TYPE, type), false, "Новости программы");
         broadcasts.confirm(id, 300);
 
+        // the one known to have blocked the bot is not counted among those to deliver to
+        assertThat(broadcasts.find(id).orElseThrow().total()).isEqualTo(49);
         assertThat(broadcasts.queueOneBatch(20)).isEqualTo(20);
         // the instance dies here; whatever it committed stays, the rest is still pending
         assertThat(jdbc.sql("SELECT count(*) FROM drip_broadcast_recipient WHERE broadcast_id = ? AND status = 'PENDING'")
-                .param(id).query(Integer.class).single()).isEqualTo(30);
-        assertThat(broadcasts.queueDue(Duration.ofSeconds(10))).isEqualTo(30);
+                .param(id).query(Integer.class).single()).isEqualTo(29);
+        assertThat(broadcasts.queueDue(Duration.ofSeconds(10))).isEqualTo(29);
         assertThat(broadcasts.queueDue(Duration.ofSeconds(10))).isZero();
 
         Map<Long, Integer> received = new java.util.HashMap<>();
@@ -118,6 +120,47 @@ class BroadcastTests extends DripTestBase {
         assertThat(received).hasSize(49).allSatisfy((chat, n) -> assertThat(n).isEqualTo(1));
         assertThat(received).doesNotContainKey(partners.get(7));
         assertThat(broadcasts.find(id).orElseThrow().status()).isEqualTo("QUEUED_ALL");
+    }
+
+    @Test
+    void confirmedInQuietHoursItSaysWhenItGoesAndMayBeSentNowAnywayToThoseItCanReach() {
+        clock.fix(DripFixtures.today("23:00"));
+        String type = newType();
+        List<Long> audience = new ArrayList<>();
+        for (int i = 0; i < 4; i++) audience.add(fx.partner(type, noon));
+        chats.markUnreachable(audience.get(0));
+        chats.markUnreachable(audience.get(1));
+        ChatTester manager = fx.chat(300);
+
+        // the audience counts those the bot can reach; the blocked ones are named apart
+        manager.send("/broadcast").press(messages.text("ru", "drip.audience.type", Map.of("value", type)) + " (2)")
+                .press("drip.broadcast.rsvp-no").send("Ночная новость").expect("drip.broadcast.confirm")
+                .expectContaining("Ещё 2 из этой аудитории заблокировали бота");
+        manager.press("drip.broadcast.send").expect("drip.broadcast.started-later").expectContaining("09:00");
+        // the progress message says when it goes and offers to send it now anyway
+        manager.expectContaining("🌙 Тихие часы (21:00–09:00): рассылка уйдёт").expectContaining("09:00 (МСК)");
+        long id = jdbc.sql("SELECT max(id) FROM drip_broadcast").query(Long.class).single();
+        assertThat(manager.lastText().text()).contains("из 2");
+        assertThat(manager.lastText().buttons()).extracting(x -> x[0]).containsExactly(messages.text("ru", "drip.broadcast.send-now"));
+        assertThat(broadcasts.queueDue(Duration.ofSeconds(10))).as("quiet hours").isZero();
+
+        manager.press("drip.broadcast.send-now").expect("drip.broadcast.sending-now");
+        assertThat(broadcasts.queueDue(Duration.ofSeconds(10))).isEqualTo(2);
+        assertThat(jdbc.sql("SELECT count(*) FROM outbox WHERE chat_id = ANY(?) AND payload->>'text' = 'Ночная новость'")
+                .param(audience.toArray(Long[]::new)).query(Integer.class).single()).isEqualTo(2);
+        manager.press("drip.broadcast.send-now").expect("drip.broadcast.already-confirmed");
+    }
+
+    @Test
+    void aCancelledDraftIsListedWithItsState() {
+        String type = newType();
+        fx.partner(type, noon);
+        ChatTester manager = fx.chat(300);
+        manager.send("/broadcast").press(messages.text("ru", "drip.audience.type", Map.of("value", type)) + " (1)")
+                .press("drip.broadcast.rsvp-no").send("Передумала").press("common.cancel").expect("drip.broadcast.cancelled");
+        long id = jdbc.sql("SELECT max(id) FROM drip_broadcast").query(Long.class).single();
+        manager.send("/broadcasts").expectContaining(messages.text("ru", "drip.broadcast.list-header"))
+                .expectContaining("Рассылка #" + id + "</b>").expectContaining(messages.text("ru", "drip.broadcast.state.cancelled"));
     }
 
     @Test

@@ -21,6 +21,7 @@ class DripDispatchTests extends DripTestBase {
     @Autowired Dispatcher dispatcher;
     @Autowired Chats chats;
     @Autowired Scanner scanner;
+    @Autowired io.partnerka.training.Training training;
 
 
     private long approvedAndOnboarding() {
@@ -42,6 +43,7 @@ class DripDispatchTests extends DripTestBase {
     @Test
     void theOnboardingChainGoesOutStepByStepEachWithOneButtonAndALogLine() {
         long partner = approvedAndOnboarding();
+        fx.passTraining(partner, training);
         ChatTester anna = fx.chat(partner);
 
         after(Duration.ofMinutes(59));
@@ -113,12 +115,37 @@ class DripDispatchTests extends DripTestBase {
     @Test
     void aCommandServedByAFlowStartsItThroughItsGuard() {
         long partner = approvedAndOnboarding();
+        fx.passTraining(partner, training);
         ChatTester anna = fx.chat(partner);
         after(Duration.ofHours(1));
         after(Duration.ofDays(2));
         anna.poll();
-        // not trained yet: the submit-a-client flow's guard explains the training gate instead of asking for a name
-        anna.press("➕ Передать клиента").expect("training.gate.blocked");
+        anna.press("➕ Передать клиента").expect("deal.submit.intro").expect("deal.submit.ask-name");
+    }
+
+    @Test
+    void aMessageTelegramRefusedIsNotCountedAsSent() {
+        long partner = approvedAndOnboarding();
+        after(Duration.ofHours(1));
+        // Telegram answered 403 (the partner blocked the bot): the outbox row was dropped
+        jdbc.sql("UPDATE outbox SET status = 'DROPPED' WHERE id = (SELECT outbox_id FROM drip_send WHERE user_id = ?)").param(partner).update();
+        ChatTester manager = fx.chat(300);
+        manager.send("/drip").expectContaining("отправлено 0 · не доставлено (бот заблокирован) 1");
+        manager.send("/drip_log " + partner).expectContaining("onboarding/first-course · не доставлено (бот заблокирован)");
+    }
+
+    @Test
+    void submitAClientIsNotOfferedWhileTheTrainingGateHoldsThePartnerBack() {
+        long partner = approvedAndOnboarding();
+        ChatTester anna = fx.chat(partner);
+        after(Duration.ofHours(1));
+        after(Duration.ofDays(2));
+        assertThat(anna.poll()).as("only the course so far").hasSize(1);
+        assertThat(fx.log(partner)).containsExactly("onboarding/first-course SENT", "onboarding/first-client SKIPPED cannot-submit-yet");
+        // the payout details button opens the form itself, not a status screen with one more button
+        after(Duration.ofDays(2));
+        anna.poll();
+        anna.press("💳 Указать реквизиты").expect("requisites.ask-method");
     }
 
     @Test
@@ -193,6 +220,7 @@ class DripDispatchTests extends DripTestBase {
     @Test
     void aChangedFileReachesPeopleAtTheirNextStep() {
         long partner = approvedAndOnboarding();
+        fx.passTraining(partner, training);
         after(Duration.ofHours(1));
         // as if the file lost the step "first-client" after this partner got the first message
         jdbc.sql("UPDATE drip_enrollment SET next_step = 'a-removed-step' WHERE user_id = ?").param(partner).update();

@@ -19,6 +19,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 class ManagerNudgesTests extends DripTestBase {
 
     @Autowired Approvals approvals;
+    @Autowired io.partnerka.training.Training training;
     @Autowired ManagerReminders reminders;
     @Autowired Digest digest;
     @Autowired Drips drips;
@@ -134,6 +135,7 @@ class ManagerNudgesTests extends DripTestBase {
         long partner = fx.partner("company", noon);
         ChatTester anna = fx.chat(partner);
         drips.trigger(partner, Drips.APPROVED);
+        fx.passTraining(partner, training);   // else "submit a client" is skipped (the training gate)
 
         manager.send("/drip_run").expect("drip.run.done");
         assertThat(anna.poll()).singleElement().satisfies(m -> assertThat(m.text()).contains("первого курса"));

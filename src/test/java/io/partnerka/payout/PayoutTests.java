@@ -48,6 +48,8 @@ class PayoutTests extends PayoutTestBase {
         return messages.stream().filter(m -> m.text() != null && pattern.matcher(m.text()).matches()).count();
     }
 
+    @org.springframework.beans.factory.annotation.Value("${partnerka.company.name}") String companyName;
+
     private static String rubles(String digits) {
         return digits + "\u00a0₽";
     }
@@ -137,6 +139,26 @@ class PayoutTests extends PayoutTestBase {
         assertThat(maria.last().get(0).fileName()).endsWith(".csv");
         assertThat(csv).contains("Анна Выплатова").contains("15000.00").contains("PAID").contains("ПП-4711")
                 .contains("•••• 1111").doesNotContain("4111111111111111");
+    }
+
+    @Test
+    void anEnglishPartnersInvoiceReadsInEnglishWithTheEnglishMoneyFormat() throws Exception {
+        ChatTester ann = approvedPartner("Ann Payton");
+        paidDeal(ann, "Client Paying", "100000");
+        approvedRequisites(ann, "Ann Payton");
+        jdbc.sql("UPDATE chat SET language = 'en', language_chosen = TRUE WHERE chat_id = ?").param(ann.userId()).update();
+        payouts.request(ann.userId(), null, "RUB", "english-invoice");
+        String text;
+        PdfReader reader = new PdfReader(payouts.invoicePdf(lastPayout(ann)).orElseThrow());
+        try {
+            text = new PdfTextExtractor(reader).getTextFromPage(1);
+        } finally {
+            reader.close();
+        }
+        // the payer is the operator's own name (configured, here in Russian); every other word is the catalog's
+        String words = text.replace(companyName, "");
+        assertThat(words).contains("15,000.00").contains("Ann Payton").contains("Client Paying");
+        assertThat(words).as("Russian letters or quotation marks in an English invoice").doesNotContainPattern("[\\p{IsCyrillic}«»]");
     }
 
     @Test

@@ -56,8 +56,12 @@ class ReferralTests extends PayoutTestBase {
         assertThat(ivan.lastText().buttons()).extracting(b -> b[0]).containsExactly(ivan.text("referral.share-button"));
         assertThat(jdbc.sql("SELECT payload::text FROM outbox WHERE id = ?").param(ivan.lastText().id()).query(String.class).single())
                 .contains("https://t.me/share/url?url=");
-        ChatTester.Said qr = ivan.last().stream().filter(s -> "document".equals(s.type())).findFirst().orElseThrow();
+        // a picture in the chat (sendPhoto), not a file to download, with the link in its caption
+        assertThat(ivan.last()).noneMatch(s -> "document".equals(s.type()));
+        ChatTester.Said qr = ivan.last().stream().filter(s -> "photo".equals(s.type())).findFirst().orElseThrow();
         assertThat(qr.fileName()).isEqualTo("referral-qr.png");
+        assertThat(jdbc.sql("SELECT payload->>'caption' FROM outbox WHERE id = ?").param(qr.id()).query(String.class).single())
+                .contains(link);
         byte[] png = Base64.getDecoder().decode(jdbc.sql("SELECT payload->>'content' FROM outbox WHERE id = ?").param(qr.id())
                 .query(String.class).single());
         var image = ImageIO.read(new ByteArrayInputStream(png));

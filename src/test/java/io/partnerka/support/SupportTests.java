@@ -50,7 +50,8 @@ class SupportTests {
                 .send("Когда придёт выплата за март?").expect("support.asked");
 
         maria.poll();
-        maria.expect("support.to-manager").expectContaining("ООО Ромашка").expectContaining("+7916*****67")
+        // Maria is Anna's personal manager: the number in full, so she can call back
+        maria.expect("support.to-manager").expectContaining("ООО Ромашка").expectContaining("+79161234567")
                 .expectContaining("Когда придёт выплата за март?");
         long thread = support.threadsOf(annaId).get(0).id();
         assertThat(support.thread(thread).orElseThrow().status()).isEqualTo(SupportThread.Status.OPEN);
@@ -80,7 +81,7 @@ class SupportTests {
     @Test
     void aManagerAnswersByReplyingToTheQuestionAndAFileIsNamed() {
         long userId = approvedPartner("Пётр Иванов");
-        ChatTester maria = chat(MANAGER, "Мария");
+        ChatTester maria = chat(MANAGER, "Мария").withUsername("maria_pm");
         ChatTester petr = chat(userId, "Пётр");
         long thread = support.ask(userId, "Вот прайс клиента", new Attachment("DOCUMENT", "BQACAgIAAxk-file-id", "price.pdf"), null);
         maria.poll();
@@ -95,12 +96,31 @@ class SupportTests {
         await().atMost(Duration.ofSeconds(10)).until(() -> !List.of("PENDING", "SENDING").contains(
                 jdbc.sql("SELECT status FROM outbox WHERE id = ?").param(outboxId).query(String.class).single()));
         outbox.delivered(outboxId, 777_001);
-        assertThat(support.answerByReply(MANAGER, "Мария", 123, "не туда")).isEmpty();
+        // a reply to a message that is no question of anybody's (an id no transport gave out in this run)
+        assertThat(support.answerByReply(MANAGER, "Мария", 987_654_321, "не туда")).isEmpty();
         // the manager presses Telegram's Reply on the forwarded question and writes the answer
         maria.replyTo(777_001, "Получила, спасибо!").expect("support.reply-sent");
         petr.poll();
         petr.expect("support.answer").expectContaining("Получила, спасибо!");
-        assertThat(support.thread(thread).orElseThrow().answeredByName()).isEqualTo("Мария");
+        // signed the same way as an answer given with the reply button
+        assertThat(support.thread(thread).orElseThrow().answeredByName()).isEqualTo("Мария (@maria_pm)");
+        petr.press("support.write-back").send("И ещё вопрос").expect("support.asked");
+        maria.poll();
+        maria.press("support.reply-button").send("Отвечаю кнопкой").expect("support.reply-sent");
+        petr.poll();
+        petr.expect("support.answer").expectContaining("Отвечаю кнопкой").expectContaining("Мария (@maria_pm)");
+        assertThat(support.thread(thread).orElseThrow().answeredByName()).isEqualTo("Мария (@maria_pm)");
+    }
+
+    @Test
+    void thePhoneIsWholeForThePersonalManagerOnlyAndMaskedForOthers() {
+        long userId = approvedPartner("Без Личного Менеджера");
+        jdbc.sql("UPDATE partner SET manager_id = NULL WHERE user_id = ?").param(userId).update();
+        ChatTester maria = chat(MANAGER, "Мария");
+        support.ask(userId, "Кто мне перезвонит?", null, null);
+        maria.poll();
+        maria.expect("support.to-manager").expectContaining("+7916*****67");
+        assertThat(maria.lastText().text()).doesNotContain("+79161234567");
     }
 
     @Test

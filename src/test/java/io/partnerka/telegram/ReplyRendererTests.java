@@ -112,6 +112,18 @@ class ReplyRendererTests {
     }
 
     @Test
+    void picturesAreSentAsPhotosNotFiles() throws TelegramApiException {
+        byte[] png = new byte[]{(byte) 0x89, 'P', 'N', 'G', 1, 2, 3};
+        Integer id = ReplyRenderer.send(client, 508, new Reply.Photo("referral-qr.png", png, "Your link:\nhttps://t.me/b?start=ref_x"));
+
+        assertThat(id).isNotNull();
+        assertThat(api.calls("sendDocument", 508)).isEmpty();
+        FakeBotApi.Call call = api.calls("sendPhoto", 508).get(0);
+        assertThat(call.param("caption")).contains("https://t.me/b?start=ref_x");
+        assertThat(call.file("photo").content()).isEqualTo(png);
+    }
+
+    @Test
     void callbackAnswers() throws TelegramApiException {
         Reply.CallbackAnswer answer = new Reply.CallbackAnswer("cbq-9", "Out of date", true);
         assertThat(ReplyRenderer.send(client, 507, answer)).isNull();

@@ -30,6 +30,7 @@ public final class ChatTester {
     private final long userId;
     private final String firstName;
     private String languageCode = "ru";
+    private String username;
     private long seen;
     private final List<Said> history = new ArrayList<>();
     private List<Said> last = List.of();
@@ -48,6 +49,12 @@ public final class ChatTester {
                        boolean contactRequest, Integer editOf, String fileName) {
     }
 
+    /** The person has a Telegram @username (sent with every update from now on). */
+    public ChatTester withUsername(String username) {
+        this.username = username;
+        return this;
+    }
+
     public ChatTester inEnglish() {
         this.languageCode = "en";
         return this;
@@ -59,35 +66,41 @@ public final class ChatTester {
 
     public ChatTester send(String text) {
         Inbound.Kind kind = text.startsWith("/") ? Inbound.Kind.COMMAND : Inbound.Kind.TEXT;
-        return handle(new Inbound(UPDATE_IDS.incrementAndGet(), userId, userId, firstName, null, languageCode, kind, text,
+        return handle(new Inbound(UPDATE_IDS.incrementAndGet(), userId, userId, firstName, username, languageCode, kind, text,
                 null, null, null, null, null, null, null, null));
     }
 
     public ChatTester shareContact(String phone) {
-        return handle(new Inbound(UPDATE_IDS.incrementAndGet(), userId, userId, firstName, null, languageCode,
+        return handle(new Inbound(UPDATE_IDS.incrementAndGet(), userId, userId, firstName, username, languageCode,
                 Inbound.Kind.CONTACT, null, null, null, null, null, phone, userId, null, null));
+    }
+
+    /** A contact card attached with 📎 (someone from the phone book; {@code contactUserId} when they use Telegram). */
+    public ChatTester attachContact(String phone, Long contactUserId) {
+        return handle(new Inbound(UPDATE_IDS.incrementAndGet(), userId, userId, firstName, username, languageCode,
+                Inbound.Kind.CONTACT, null, null, null, null, null, phone, contactUserId, null, null));
     }
 
     /** Telegram's "Reply" on one of the bot's messages (by its Telegram message id). */
     public ChatTester replyTo(int messageId, String text) {
-        return handle(new Inbound(UPDATE_IDS.incrementAndGet(), userId, userId, firstName, null, languageCode,
+        return handle(new Inbound(UPDATE_IDS.incrementAndGet(), userId, userId, firstName, username, languageCode,
                 Inbound.Kind.TEXT, text, null, null, null, messageId, null, null, null, null));
     }
 
     /** A document with an optional caption. */
     public ChatTester sendDocument(String fileId, String fileName, String caption) {
-        return handle(new Inbound(UPDATE_IDS.incrementAndGet(), userId, userId, firstName, null, languageCode,
+        return handle(new Inbound(UPDATE_IDS.incrementAndGet(), userId, userId, firstName, username, languageCode,
                 Inbound.Kind.DOCUMENT, caption, null, null, null, null, null, null, fileId, fileName));
     }
 
     /** A photo with an optional caption. */
     public ChatTester sendPhoto(String fileId, String caption) {
-        return handle(new Inbound(UPDATE_IDS.incrementAndGet(), userId, userId, firstName, null, languageCode,
+        return handle(new Inbound(UPDATE_IDS.incrementAndGet(), userId, userId, firstName, username, languageCode,
                 Inbound.Kind.PHOTO, caption, null, null, null, null, null, null, fileId, null));
     }
 
     public ChatTester sendSticker() {
-        return handle(new Inbound(UPDATE_IDS.incrementAndGet(), userId, userId, firstName, null, languageCode,
+        return handle(new Inbound(UPDATE_IDS.incrementAndGet(), userId, userId, firstName, username, languageCode,
                 Inbound.Kind.OTHER, null, null, null, null, null, null, null, null, null));
     }
 
@@ -105,7 +118,7 @@ public final class ChatTester {
 
     /** Presses a button with raw callback data (a forged or stale one). */
     public ChatTester pressData(String data, int messageId) {
-        return handle(new Inbound(UPDATE_IDS.incrementAndGet(), userId, userId, firstName, null, languageCode,
+        return handle(new Inbound(UPDATE_IDS.incrementAndGet(), userId, userId, firstName, username, languageCode,
                 Inbound.Kind.CALLBACK, null, data, "cb-" + UPDATE_IDS.get(), messageId, null, null, null, null, null));
     }
 

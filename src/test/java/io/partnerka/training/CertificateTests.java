@@ -67,6 +67,28 @@ class CertificateTests {
     }
 
     @Test
+    void anEnglishCertificateReadsInEnglish() throws Exception {
+        long userId = TestPartners.approved(jdbc, "individual", "Jane Fir");
+        jdbc.sql("INSERT INTO chat (chat_id, user_id, language, language_chosen) VALUES (?, ?, 'en', TRUE) "
+                + "ON CONFLICT (chat_id) DO UPDATE SET language = 'en', language_chosen = TRUE").params(userId, userId).update();
+        jdbc.sql("UPDATE partner SET language = 'en' WHERE user_id = ?").param(userId).update();
+        store.markRead(userId, "basics", 3);
+        new ChatTester(engine, messages, jdbc, userId, "Jane").inEnglish().send("/training")
+                .press("📖 Partner program basics").press("training.button.quiz")
+                .press("15 %").press("With “Submit a client” in the bot")
+                .press("Requisites approved by a manager").press("Money on the balance").press("training.button.done")
+                .press("The deal stays in one stage over 3 days");
+        String payload = jdbc.sql("SELECT payload FROM outbox WHERE chat_id = ? AND payload->>'type' = 'document' ORDER BY id DESC LIMIT 1")
+                .param(userId).query(String.class).single();
+        byte[] pdf = Base64.getDecoder().decode(JsonMapper.builder().build().readTree(payload).path("content").asString());
+        PdfReader reader = new PdfReader(pdf);
+        String text = new PdfTextExtractor(reader).getTextFromPage(1);
+        reader.close();
+        assertThat(text).contains("Jane Fir").contains("“");
+        assertThat(text).as("Russian letters or quotation marks in an English certificate").doesNotContainPattern("[\\p{IsCyrillic}«»]");
+    }
+
+    @Test
     void theVerificationPageSaysWhetherACodeIsValid() throws Exception {
         long userId = TestPartners.approved(jdbc, "individual", "Иван Громов");
         passBasics(userId);

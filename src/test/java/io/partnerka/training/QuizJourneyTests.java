@@ -25,6 +25,7 @@ class QuizJourneyTests {
     @Autowired Partners partners;
     @Autowired CourseCatalog catalog;
     @Autowired TrainingStore store;
+    @Autowired io.partnerka.conversation.Formats formats;
 
     private ChatTester partner(String type) {
         long userId = TestPartners.approved(jdbc, type, "Анна Петрова");
@@ -164,7 +165,7 @@ class QuizJourneyTests {
         ChatTester chat = partner("company");
         assertThat(training.hasPassedMandatory(chat.userId())).isFalse();
         assertThat(training.missingMandatory(chat.userId())).containsExactly("basics");
-        Training gateOff = new Training(catalog, store, partners, messages, false, "Europe/Moscow");
+        Training gateOff = new Training(catalog, store, partners, messages, false, formats);
         assertThat(gateOff.hasPassedMandatory(chat.userId())).isTrue();
         assertThat(gateOff.missingMandatory(chat.userId())).containsExactly("basics");
     }

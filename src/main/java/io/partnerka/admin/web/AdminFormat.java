@@ -1,41 +1,38 @@
 package io.partnerka.admin.web;
 
+import io.partnerka.conversation.Formats;
 import java.math.BigDecimal;
-import java.text.DecimalFormat;
-import java.text.DecimalFormatSymbols;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Formatting for the pages ({@code ${@adminFormat.time(x)}}): times in the program's time zone, money, JSON. */
+/**
+ * Formatting for the pages ({@code ${@adminFormat.time(x)}}): times, dates and money exactly as the bot writes them
+ * ({@link Formats}), in the admin language; JSON.
+ */
 @Component("adminFormat")
 public class AdminFormat {
 
-    private final DateTimeFormatter time;
-    private final DateTimeFormatter date;
+    private final Formats formats;
+    private final String language;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    public AdminFormat(@Value("${partnerka.time-zone:Europe/Moscow}") String zone) {
-        this.time = DateTimeFormatter.ofPattern("dd.MM.yyyy HH:mm").withZone(ZoneId.of(zone));
-        this.date = DateTimeFormatter.ofPattern("dd.MM.yyyy").withZone(ZoneId.of(zone));
+    public AdminFormat(Formats formats, @Value("${partnerka.admin.language:en}") String language) {
+        this.formats = formats;
+        this.language = language;
     }
 
     public String time(Instant instant) {
-        return instant == null ? "—" : time.format(instant);
+        return formats.shortDateTime(instant, language);
     }
 
     public String date(Instant instant) {
-        return instant == null ? "—" : date.format(instant);
+        return formats.date(instant, language);
     }
 
     public String money(BigDecimal amount, String currency) {
-        if (amount == null) return "—";
-        DecimalFormat f = new DecimalFormat("#,##0.00", DecimalFormatSymbols.getInstance(Locale.ROOT));
-        return f.format(amount).replace(',', '\u00a0') + (currency == null ? "" : " " + currency);
+        return Formats.money(amount, currency, language);
     }
 
     public String json(Object value) {
