@@ -54,12 +54,12 @@ class OutboxRetention {
         int emptied = 0;
         if (!settings.deliveredContent().isZero()) {
             Timestamp before = Timestamp.from(now.minus(settings.deliveredContent()));
-            emptied = batches("""
+            emptied = settings.runInBatches(jdbc, """
                     UPDATE outbox SET payload = %s WHERE id IN (
                         SELECT id FROM outbox WHERE done_at < ? AND payload <> %s LIMIT ?)"""
                     .formatted(Outbox.METADATA_ONLY, Outbox.METADATA_ONLY), before);
         }
-        int deleted = batches("""
+        int deleted = settings.runInBatches(jdbc, """
                 DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE done_at < ? ORDER BY done_at LIMIT ?)""",
                 Timestamp.from(now.minus(settings.outbox())));
         int drafts = jdbc.sql("UPDATE chat SET draft = NULL WHERE draft IS NOT NULL AND flow_updated_at < ?")
@@ -67,12 +67,4 @@ class OutboxRetention {
         return new Pruned(deleted, emptied, drafts);
     }
 
-    private int batches(String sql, Timestamp before) {
-        int total = 0;
-        while (true) {
-            int n = jdbc.sql(sql).params(before, settings.batchSize()).update();
-            total += n;
-            if (n < settings.batchSize()) return total;
-        }
-    }
 }

@@ -32,4 +32,17 @@ public record RetentionSettings(@DefaultValue("30d") Duration outbox, @DefaultVa
         }
         batchSize = Math.max(1, batchSize);
     }
+
+    /**
+     * Runs a statement over {@code … WHERE id IN (SELECT … WHERE <time> < ? … LIMIT ?)} until a batch comes back short, so a
+     * large backlog is pruned without long locks. Returns the rows changed.
+     */
+    public int runInBatches(org.springframework.jdbc.core.simple.JdbcClient jdbc, String sql, java.sql.Timestamp before) {
+        int total = 0;
+        while (true) {
+            int n = jdbc.sql(sql).params(before, batchSize).update();
+            total += n;
+            if (n < batchSize) return total;
+        }
+    }
 }

@@ -44,23 +44,15 @@ class CrmRetention {
 
     /** One round as of {@code now}: {deliveries deleted, event ids deleted}. */
     int[] prune(Instant now) {
-        int deliveries = batches("""
+        int deliveries = settings.runInBatches(jdbc, """
                 DELETE FROM crm_delivery WHERE id IN (
                     SELECT id FROM crm_delivery WHERE done_at < ? AND status IN ('DELIVERED', 'FAILED') ORDER BY done_at LIMIT ?)""",
                 Timestamp.from(now.minus(settings.crmDeliveries())));
-        int events = batches("""
+        int events = settings.runInBatches(jdbc, """
                 DELETE FROM crm_event WHERE event_id IN (
                     SELECT event_id FROM crm_event WHERE received_at < ? ORDER BY received_at LIMIT ?)""",
                 Timestamp.from(now.minus(settings.crmEvents())));
         return new int[]{deliveries, events};
     }
 
-    private int batches(String sql, Timestamp before) {
-        int total = 0;
-        while (true) {
-            int n = jdbc.sql(sql).params(before, settings.batchSize()).update();
-            total += n;
-            if (n < settings.batchSize()) return total;
-        }
-    }
 }

@@ -97,19 +97,7 @@ public abstract class DealsTestBase {
 
     /** Passes the partner's mandatory courses the quick way: a passed attempt and its certificate, as training keeps them. */
     protected void passTraining(ChatTester partner) {
-        long user = partner.userId();
-        for (String course : training.missingMandatory(user)) {
-            long attempt = jdbc.sql("""
-                            INSERT INTO quiz_attempt (user_id, course_id, course_fingerprint, layout, status, correct, total,
-                                                      score, started_at, finished_at)
-                            VALUES (?, ?, 'test', '[]'::jsonb, 'PASSED', 1, 1, 100, now(), now()) RETURNING id""")
-                    .params(user, course).query(Long.class).single();
-            jdbc.sql("""
-                            INSERT INTO certificate (code, user_id, partner_name, course_id, course_title, language, score,
-                                                     attempt_id, issued_at)
-                            VALUES (?, ?, 'test', ?, ?, 'ru', 100, ?, now())""")
-                    .params("T" + attempt + "-" + user, user, course, course, attempt).update();
-        }
+        io.partnerka.testing.TrainingShortcut.passMandatory(jdbc, training, partner.userId());
     }
 
     protected ChatTester personWithStatus(String status) {
