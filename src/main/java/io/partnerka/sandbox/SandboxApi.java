@@ -56,8 +56,9 @@ class SandboxApi {
                        boolean blocked, int unread, String preview, long date) {
     }
 
+    /** {@code menuButton}: the Mini App menu button the bot set for this chat (or by default), null if none. */
     record ChatState(long seq, List<MessageView> messages, Keyboard keyboard, List<CallbackAnswer> answers,
-                     List<Command> commands, List<PersonaView> personas) {
+                     List<Command> commands, SandboxChats.MenuButton menuButton, List<PersonaView> personas) {
     }
 
     record NewPersona(String firstName, String language) {
@@ -173,7 +174,7 @@ class SandboxApi {
         Persona persona = personas.find(id).orElseThrow();
         SandboxChats.Changes changes = chats.changes(id, since);
         return new ChatState(changes.seq(), changes.messages(), changes.keyboard(), changes.answers(),
-                chats.commandsFor(persona.id(), persona.language()),
+                chats.commandsFor(persona.id(), persona.language()), chats.menuButtonFor(persona.id()),
                 personas.all().stream().map(this::view).toList());
     }
 
