@@ -579,7 +579,7 @@
                     h('div.grow', h('div.item-title', money(p.amount)), h('div.item-sub', p.createdAtText || p.createdAt)),
                     h('div.item-side', chip(p.statusLabel || p.status, 'payout-' + p.status),
                         p.invoiceUrl ? h('button.button.small', {type: 'button',
-                            onclick: () => openFile(p.invoiceUrl, `invoice-${p.id}.pdf`)}, t('payouts.invoice')) : null)))))));
+                            onclick: () => openFile(p.invoiceUrl, `invoice-${p.id}.pdf`)}, t('payouts.invoice')) : null))))));
 
         mainButton.set(t('payouts.request'), async () => {
             clearErrors(f);
