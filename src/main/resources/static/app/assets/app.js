@@ -249,8 +249,9 @@
 
     function openLink(url) {
         if (!url) return;
-        if (url.startsWith('/')) { openFile(url, url.split('/').pop()); return; }
-        if (tg?.openLink) tg.openLink(url); else window.open(url, '_blank', 'noopener');
+        if (url.startsWith('/app/api/')) { openFile(url, url.split('/').pop()); return; }
+        const absolute = new URL(url, location.origin).href;
+        if (tg?.openLink) tg.openLink(absolute); else window.open(absolute, '_blank', 'noopener');
     }
 
     // ---- navigation: tabs, sub-views, Telegram's Back and Main buttons ------------------------------------------------
@@ -498,7 +499,7 @@
     function clientCard(c) {
         return h('button.list-item.client', {type: 'button', 'data-client': c.id, onclick: () => push((root) => clientDetail(root, c))},
             h('div.grow',
-                h('div.item-title', c.name),
+                h('div.item-title', {translate: 'no'}, c.name),
                 h('div.item-sub', [c.product?.title, c.phone].filter(Boolean).join(' · '))),
             h('div.item-side', chip(c.statusLabel || c.status, 'status-' + c.status),
                 c.commission ? h('div.item-money', money(c.commission)) : null));
@@ -506,7 +507,7 @@
 
     async function clientDetail(root, c) {
         root.append(h('div.card',
-            h('h1.title', c.name),
+            h('h1.title', {translate: 'no'}, c.name),
             h('p.subtitle', [c.product?.title, c.phone].filter(Boolean).join(' · ')),
             h('div.pair', chip(c.statusLabel || c.status, 'status-' + c.status)),
             h('dl.facts',
@@ -514,7 +515,7 @@
                 h('dt', t('clients.commission')), h('dd', money(c.commission)))));
         root.append(section(t('clients.timeline'), h('ol.timeline', (c.history || []).map(e => h('li',
             h('div.timeline-head', h('b', e.statusLabel || e.status), h('span.hint', e.atText || e.at)),
-            e.comment ? h('p.timeline-comment', e.comment) : null)))));
+            e.comment ? h('p.timeline-comment', {translate: 'no'}, e.comment) : null)))));
     }
 
     async function clientForm(root) {
@@ -553,7 +554,9 @@
             h('div.item-title', t('payouts.requisites')),
             r ? h('div.requisites-line', h('span.mono', {'data-testid': 'masked'}, r.masked || '—'),
                 chip(t('req.' + (r.status || 'none')), 'req-' + (r.status || 'none'))) : h('p.hint', t('payouts.noRequisites')),
-            r?.legalName ? h('div.hint', r.legalName) : null,
+            r?.legalName ? h('div.hint', {translate: 'no'}, r.legalName) : null,
+            d.pendingRequisites ? h('div.requisites-line', h('span.mono', d.pendingRequisites.masked || '—'),
+                chip(t('req.pending'), 'req-pending')) : null,
             h('button.button.link', {type: 'button', onclick: () => push(requisitesForm)},
                 r ? t('payouts.change') : t('payouts.add')));
 
@@ -731,7 +734,7 @@
         root.append(h('div.card.hero', h('span.stat-label', t('invite.rewards')), h('span.hero-value', money(d.rewards))));
         const invited = d.invited || [];
         root.append(section(t('invite.invited'), !invited.length ? empty(t('invite.none'))
-            : h('div.list', invited.map(p => h('div.list-item', h('div.grow.item-title', p.name),
+            : h('div.list', invited.map(p => h('div.list-item', h('div.grow.item-title', {translate: 'no'}, p.name),
                 chip(p.stageLabel || p.stage, 'stage-' + p.stage))))));
     }
 
@@ -752,9 +755,10 @@
             h('button.button.danger.wide', {type: 'button', onclick: () => decide('reject')}, t('queue.confirmReject')));
         const problem = h('p.form-error', {role: 'alert'});
         const card = h('article.card.queue-item', {'data-item': item.id, 'data-kind': item.kind},
-            h('div.row.spread', chip(t('kind.' + item.kind), 'kind-' + item.kind), h('span.hint', item.createdAtText || '')),
-            h('h2.item-title', item.title),
-            h('pre.card-text', item.card || ''),
+            h('div.row.spread', chip(t('kind.' + item.kind), 'kind-' + item.kind),
+                h('span.hint', item.createdAtText || (item.createdAt ? new Date(item.createdAt).toLocaleString(lang) : ''))),
+            h('h2.item-title', {translate: 'no'}, item.title),
+            h('pre.card-text', {translate: 'no'}, item.card || ''),
             item.invoiceUrl ? h('button.button.small', {type: 'button',
                 onclick: () => openFile(item.invoiceUrl, `invoice-${item.id}.pdf`)}, t('payouts.invoice')) : null,
             problem,
@@ -842,7 +846,7 @@
             busy = true;
             try {
                 await api(`/deals/${encodeURIComponent(deal.id)}/move`, {status: to.value,
-                    comment: f.elements.comment.value.trim() || null,
+                    comment: f.elements.comment.value.trim() || null, version: deal.version ?? null,
                     amount: to.value === paid ? f.elements.amount.value.replace(/\s/g, '').replace(',', '.') : null,
                     currency: to.value === paid ? f.elements.currency.value : null});
                 haptic('success');
@@ -856,7 +860,7 @@
             }
         });
         return h('article.card.deal', {'data-deal': deal.id},
-            h('div.row.spread', h('div.grow', h('div.item-title', deal.client), h('div.item-sub', deal.partner)),
+            h('div.row.spread', h('div.grow', {translate: 'no'}, h('div.item-title', deal.client), h('div.item-sub', deal.partner)),
                 deal.amount ? h('div.item-money', money(deal.amount)) : null),
             next.length ? h('button.button.small', {type: 'button', 'data-action': 'move', onclick: () => {
                 f.hidden = !f.hidden;
