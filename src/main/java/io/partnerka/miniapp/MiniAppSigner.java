@@ -42,6 +42,7 @@ public class MiniAppSigner {
     private final Duration skew;
     private final Clock clock;
 
+    @org.springframework.beans.factory.annotation.Autowired
     MiniAppSigner(Environment env, @Value("${partnerka.miniapp.max-age:24h}") Duration maxAge,
                   @Value("${partnerka.miniapp.clock-skew:1m}") Duration skew) {
         this(token(env), maxAge, skew, Clock.systemUTC());
