@@ -12,8 +12,8 @@ import com.microsoft.playwright.options.ScreenshotAnimations;
 import io.partnerka.payout.PayoutTestBase;
 import io.partnerka.testing.Browsers;
 import io.partnerka.testing.ChatTester;
+import io.partnerka.testing.InitData;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -23,13 +23,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.StringJoiner;
-import java.util.TreeMap;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,7 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The Mini App in a real browser (the system Chromium, headless) at 390 px: Telegram's script is replaced by the
- * stand-in, given initData signed here with the sandbox's token (independently of the application's signer) and
+ * stand-in, given initData signed with the sandbox's token by {@link InitData} (independently of the application's signer) and
  * Telegram's light or dark theme. Every view is walked in English and Russian, light and dark, with screenshots in
  * target/screenshots/miniapp-*.png; no view may overflow sideways, and an English view shows no Cyrillic (except
  * people's names and what they wrote, marked translate="no"). Then a partner submits a client and requests a payout in
@@ -49,8 +44,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class MiniAppBrowserTests extends PayoutTestBase {
 
-    /** What the sandbox signs with when no bot token is configured (MiniAppSigner's default). */
-    static final String SANDBOX_TOKEN = "sandbox:partnerka-mini-app";
     private static final Path SCREENSHOTS = Path.of("target/screenshots");
     private static final double TIMEOUT_MS = 15_000;
     private static final String TELEGRAM_SCRIPT = "https://telegram.org/js/telegram-web-app.js";
@@ -302,7 +295,7 @@ class MiniAppBrowserTests extends PayoutTestBase {
     /** /app as Telegram would open it for this person: the stand-in with signed initData and the theme. */
     private Page open(long userId, String firstName, String lang, String scheme, String query) {
         BrowserContext context = context(scheme);
-        String config = json.writeValueAsString(Map.of("initData", initData(userId, firstName, lang, Instant.now()),
+        String config = json.writeValueAsString(Map.of("initData", InitData.signed(InitData.SANDBOX_TOKEN, userId, firstName, lang),
                 "themeParams", THEMES.get(scheme), "colorScheme", scheme));
         context.route(TELEGRAM_SCRIPT, route -> route.fulfill(new Route.FulfillOptions()
                 .setContentType("application/javascript").setBody("window.TelegramStandIn = " + config + ";\n" + standIn)));
@@ -378,31 +371,5 @@ class MiniAppBrowserTests extends PayoutTestBase {
             if (texts.stream().allMatch(t -> seen.stream().anyMatch(s -> s.contains(t)))) return seen;
         }
         throw new AssertionError("Not all of " + texts + " in the chat: " + seen);
-    }
-
-    /** initData as Telegram signs it (https://core.telegram.org/bots/webapps#validating-data-received-via-the-mini-app). */
-    static String initData(long userId, String firstName, String lang, Instant authDate) {
-        Map<String, String> fields = new TreeMap<>();
-        fields.put("auth_date", String.valueOf(authDate.getEpochSecond()));
-        fields.put("query_id", "AAE" + userId);
-        fields.put("user", "{\"id\":" + userId + ",\"first_name\":\"" + firstName + "\",\"language_code\":\"" + lang
-                + "\",\"allows_write_to_pm\":true}");
-        StringJoiner check = new StringJoiner("\n");
-        fields.forEach((k, v) -> check.add(k + "=" + v));
-        byte[] secret = hmac("WebAppData".getBytes(StandardCharsets.UTF_8), SANDBOX_TOKEN.getBytes(StandardCharsets.UTF_8));
-        String hash = HexFormat.of().formatHex(hmac(secret, check.toString().getBytes(StandardCharsets.UTF_8)));
-        StringJoiner out = new StringJoiner("&");
-        fields.forEach((k, v) -> out.add(k + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8)));
-        return out.add("hash=" + hash).toString();
-    }
-
-    private static byte[] hmac(byte[] key, byte[] message) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(message);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
