@@ -99,6 +99,8 @@ class MiniAppBrowserTests extends PayoutTestBase {
             approvedRequisites(partner, en ? "Emma Walker" : "Анна Обходова");
             paidDeal(partner, en ? "Paid Client Ltd" : "ООО Оплата", "100000.00");
             submit(partner, en ? "John Smith" : "Иван Смирнов");
+            // a payout waiting in the managers' queue
+            payouts.request(user, new java.math.BigDecimal("5000.00"), "RUB", "walk-" + user);
             partner.poll();
             long manager = en ? OTHER_MANAGER : MANAGER;
 
@@ -106,7 +108,7 @@ class MiniAppBrowserTests extends PayoutTestBase {
                 String shot = lang + "-" + scheme;
                 Page page = open(user, en ? "Emma" : "Анна", lang, scheme, "");
                 assertThat(page.locator(".tab[data-tab=home]")).hasAttribute("aria-current", "page");
-                assertThat(page.locator("[data-testid=available]")).containsText("15");
+                assertThat(page.locator("[data-testid=available]")).containsText("10");
                 assertThat(page.locator(".bar-row").first()).isVisible();
                 assertThat(page.locator("html")).hasAttribute("data-scheme", scheme);
                 checkView(page, lang, shot + "-home");
