@@ -385,6 +385,10 @@ class AuthorizationMatrixTests {
                         bitrixForm.replace("ts=" + now, "ts=" + (now - 360)) + BITRIX_TOKEN),
                 new HttpRow("POST", "/api/crm/bitrix24/events", Caller.OWNER, Set.of(200),
                         b -> b.header("Content-Type", "application/x-www-form-urlencoded"), bitrixForm + BITRIX_TOKEN),
+                // the Mini App's page is a public shell (no data): everything it shows comes from /app/api, signed by Telegram
+                new HttpRow("GET", "/app", Caller.ANONYMOUS, Set.of(200), b -> b, null),
+                new HttpRow("GET", "/app?sandbox=1", Caller.ANONYMOUS, Set.of(200), b -> b, null),
+                new HttpRow("GET", "/app/assets/app.js", Caller.ANONYMOUS, Set.of(200), b -> b, null),
                 // public by design: a certificate is checked by anyone who has its code; an unknown code says only that
                 new HttpRow("GET", "/certificates/PK-NOSUCHCODE", Caller.ANONYMOUS, Set.of(404), b -> b, null),
                 // the sandbox plays any persona, managers included: with a real bot token it must not exist at all
