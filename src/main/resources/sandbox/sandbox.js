@@ -26,6 +26,7 @@
         keyboard: null,
         keyboardOpen: true,
         commands: [],
+        menuButton: null,         // the Mini App menu button the bot set ({text, url}) or null
         pending: new Map(),       // callbackId -> button node
         generation: 0,            // bumps on persona switch: answers of an older poll are dropped
         abort: null,
@@ -112,6 +113,9 @@
         state.keyboard = null;
         state.keyboardOpen = true;
         state.commands = [];
+        state.menuButton = null;
+        renderMenuButton();
+        closeMiniApp();
         $('messages').replaceChildren();
         $('toast').hidden = true;
         renderKeyboard();
@@ -215,7 +219,12 @@
             for (const r of m.buttons) {
                 const line = el('div', 'inline-row');
                 for (const b of r) {
-                    if (b.url) {
+                    if (b.webApp) {
+                        const button = el('button', 'inline-button webapp', b.text);
+                        button.type = 'button';
+                        button.addEventListener('click', () => openMiniApp(b.webApp));
+                        line.append(button);
+                    } else if (b.url) {
                         const a = el('a', 'inline-button url', b.text);
                         if (webUrl(b.url)) a.href = b.url;
                         a.target = '_blank';
@@ -421,6 +430,75 @@
         }));
     }
 
+    // ---- the Mini App: the bot's menu button and web_app buttons open it in a phone-sized panel ---------------------
+
+    // Telegram's default palettes, passed as Telegram passes them (tgWebAppThemeParams)
+    const THEMES = {
+        light: {bg_color: '#ffffff', secondary_bg_color: '#f0f2f5', section_bg_color: '#ffffff', text_color: '#000000',
+            hint_color: '#999999', link_color: '#2481cc', button_color: '#2481cc', button_text_color: '#ffffff',
+            accent_text_color: '#2481cc', destructive_text_color: '#e53935', subtitle_text_color: '#707579',
+            section_header_text_color: '#6d6d72', section_separator_color: '#e1e3e6', header_bg_color: '#ffffff'},
+        dark: {bg_color: '#17212b', secondary_bg_color: '#0e1621', section_bg_color: '#17212b', text_color: '#f5f5f5',
+            hint_color: '#708499', link_color: '#6ab3f3', button_color: '#5288c1', button_text_color: '#ffffff',
+            accent_text_color: '#6ab3f3', destructive_text_color: '#ec3942', subtitle_text_color: '#708499',
+            section_header_text_color: '#6ab3f3', section_separator_color: '#111921', header_bg_color: '#17212b'},
+    };
+
+    function renderMenuButton() {
+        const b = $('miniapp-button');
+        b.hidden = !state.menuButton;
+        b.textContent = state.menuButton ? state.menuButton.text : '';
+    }
+
+    /** The page at the button's address, on this origin (the bot's public URL may name another host or port). */
+    function miniAppPath(url) {
+        try {
+            const u = new URL(url, location.origin);
+            return u.pathname.startsWith('/app') ? u.pathname + u.search : '/app';
+        } catch (e) {
+            return '/app';
+        }
+    }
+
+    async function openMiniApp(url) {
+        const persona = state.current;
+        let signed;
+        try {
+            signed = await api(`/chats/${persona}/miniapp-init-data`);
+        } catch (e) {
+            toast(`${T('miniapp-failed')}: ${e.message}`);
+            return;
+        }
+        if (persona !== state.current) return;
+        const initData = typeof signed === 'string' ? signed : signed.initData;
+        const dark = $('miniapp-dark').checked;
+        const path = miniAppPath(url);
+        const fragment = new URLSearchParams({
+            tgWebAppData: initData, tgWebAppVersion: '7.0', tgWebAppPlatform: 'sandbox',
+            tgWebAppThemeParams: JSON.stringify(THEMES[dark ? 'dark' : 'light']),
+            tgWebAppColorScheme: dark ? 'dark' : 'light',
+        });
+        $('miniapp-frame').src = path + (path.includes('?') ? '&' : '?') + 'sandbox=1#' + fragment;
+        $('miniapp').hidden = false;
+        closePopovers();
+    }
+
+    function closeMiniApp() {
+        $('miniapp').hidden = true;
+        $('miniapp-frame').removeAttribute('src');
+    }
+
+    $('miniapp-button').addEventListener('click', () => state.menuButton && openMiniApp(state.menuButton.url));
+    $('miniapp-close').addEventListener('click', closeMiniApp);
+    $('miniapp-dark').addEventListener('change', () => {
+        const dark = $('miniapp-dark').checked;
+        $('miniapp-frame').contentWindow?.postMessage({type: 'partnerka-theme', colorScheme: dark ? 'dark' : 'light',
+            themeParams: THEMES[dark ? 'dark' : 'light']}, location.origin);
+    });
+    window.addEventListener('message', (e) => {
+        if (e.origin === location.origin && e.data?.type === 'partnerka-miniapp-close') closeMiniApp();
+    });
+
     // ---- long polling -------------------------------------------------------------------------------------------------
 
     async function poll() {
@@ -459,6 +537,8 @@
         }
         if (state.seq > 0) s.answers.forEach(applyAnswer);
         state.commands = s.commands || [];
+        state.menuButton = s.menuButton || null;
+        renderMenuButton();
         state.personas = s.personas;
         state.seq = s.seq;
         renderPersonas();

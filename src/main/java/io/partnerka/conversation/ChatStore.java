@@ -78,6 +78,13 @@ class ChatStore {
         return jdbc.sql("SELECT language FROM chat WHERE chat_id = ?").param(chatId).query(String.class).optional();
     }
 
+    /** Private chats whose language is a given one, most recently seen first. */
+    java.util.List<Long> chatsReading(String language, int limit) {
+        return jdbc.sql("SELECT chat_id FROM chat WHERE language = ? AND chat_id > 0 AND NOT unreachable "
+                        + "ORDER BY last_seen_at DESC LIMIT ?")
+                .params(language, limit).query(Long.class).list();
+    }
+
     boolean isUnreachable(long chatId) {
         return jdbc.sql("SELECT unreachable FROM chat WHERE chat_id = ?").param(chatId).query(Boolean.class)
                 .optional().orElse(false);

@@ -22,6 +22,11 @@ public class Chats {
         outbox.dropPending(chatId);
     }
 
+    /** Reachable private chats reading this language, most recently seen first (for per-chat menu buttons). */
+    public java.util.List<Long> reading(String language, int limit) {
+        return store.chatsReading(language, limit);
+    }
+
     public boolean isUnreachable(long chatId) {
         return store.isUnreachable(chatId);
     }

@@ -36,6 +36,11 @@ public class Notifier {
         return chats.language(chatId).or(() -> presets.of(chatId)).orElse(messages.defaultLanguage());
     }
 
+    /** The language a chat chose or was given, if any (no default): other screens fall back on their own hint. */
+    public java.util.Optional<String> knownLanguage(long chatId) {
+        return chats.language(chatId).or(() -> presets.of(chatId));
+    }
+
     public String text(long chatId, String key, Map<String, ?> args) {
         return messages.text(languageOf(chatId), key, args);
     }

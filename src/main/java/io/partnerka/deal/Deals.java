@@ -136,7 +136,50 @@ public class Deals {
     }
 
     /** What submitting did: a new deal, or the partner's own existing one for that phone. */
-    record Submission(DealView deal, boolean existing) {
+    public record Submission(DealView deal, boolean existing) {
+    }
+
+    /** A product of the catalog with its title in a language. */
+    public record Product(String id, String title) {
+    }
+
+    /** The catalog's products in a language, in catalog order (what the chat form offers). */
+    public List<Product> products(String language) {
+        return catalog.products().stream().map(p -> new Product(p.id(), catalog.title(p.id(), language))).toList();
+    }
+
+    /** A status's label in a language ("in_progress" reads "🔄 In progress"). */
+    public String statusLabel(String code, String language) {
+        return status(code, language);
+    }
+
+    /** A partner's clients, newest first. */
+    public List<DealView> ofPartner(long partnerId, int limit) {
+        return store.ofPartner(partnerId, null, 0, limit);
+    }
+
+    /** Deals in the given statuses (the manager's board, as /deals lists them). */
+    public List<DealView> inStatuses(List<String> statuses, int limit) {
+        return store.inStatuses(statuses, limit);
+    }
+
+    /** A deal's history, oldest first. */
+    public List<HistoryEntry> history(long dealId) {
+        return store.history(dealId);
+    }
+
+    /**
+     * A client submitted in one go (the Mini App's form): the same checks as the chat flow, in its order: the gates,
+     * the phone (own number, another partner's client) and then {@link #submit}, which checks the rest again.
+     */
+    @Transactional
+    public Submission submitClient(long userId, String name, String phone, String product, String comment) {
+        submitter(userId);
+        String normalized = Input.normalizePhone(phone, settings.phoneRegion);
+        if (normalized == null) throw new UserError("validation.other-phone");
+        String refusal = phoneRefusal(userId, normalized);
+        if (refusal != null) throw new UserError(refusal);
+        return submit(userId, new ClientDraft(name, normalized, product, comment));
     }
 
     /**

@@ -4,6 +4,6 @@ import java.math.BigDecimal;
 import java.time.Instant;
 
 /** One line of a deal's history. */
-record HistoryEntry(long id, String fromStatus, String toStatus, BigDecimal amount, String currency, String comment,
+public record HistoryEntry(long id, String fromStatus, String toStatus, BigDecimal amount, String currency, String comment,
                     String source, Long actorId, String actorName, Instant at) {
 }

@@ -4,6 +4,7 @@ import io.partnerka.conversation.ChatContext;
 import io.partnerka.conversation.Flow;
 import io.partnerka.conversation.FlowDefinition;
 import io.partnerka.conversation.Input;
+import io.partnerka.conversation.MiniAppLinks;
 import io.partnerka.conversation.Reply;
 import io.partnerka.conversation.UserError;
 import io.partnerka.training.Training;
@@ -21,8 +22,11 @@ class SubmitClientFlow implements Flow {
     private final DealCards cards;
     private final DealSettings settings;
     private final Training training;
+    private final MiniAppLinks miniApp;
 
-    SubmitClientFlow(Deals deals, Catalog catalog, DealCards cards, DealSettings settings, Training training) {
+    SubmitClientFlow(Deals deals, Catalog catalog, DealCards cards, DealSettings settings, Training training,
+                     MiniAppLinks miniApp) {
+        this.miniApp = miniApp;
         this.deals = deals;
         this.training = training;
         this.catalog = catalog;
@@ -69,8 +73,11 @@ class SubmitClientFlow implements Flow {
             ctx.reply(Reply.Text.of(cards.partnerCard(d, ctx.language()))
                     .withButtons(List.of(List.of(ctx.button(ctx.text("deal.list.open-card-back"), ClientActions.PREFIX + ":l:all:0")))));
         } else {
-            ctx.say("deal.submit.done", "id", d.id(), "name", d.clientName(),
-                    "status", cards.status(d.status(), ctx.language()));
+            Reply.Text done = Reply.Text.of(ctx.text("deal.submit.done", "id", d.id(), "name", d.clientName(),
+                    "status", cards.status(d.status(), ctx.language())));
+            // where Telegram can open the Mini App, the client list is one tap away
+            ctx.reply(miniApp.button(ctx.text("deal.submit.open-mini-app"), "clients")
+                    .map(b -> done.withButtons(List.of(List.of(b)))).orElse(done));
         }
         ctx.showMenu("common.menu");
     }

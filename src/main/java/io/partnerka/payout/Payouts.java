@@ -104,6 +104,11 @@ public class Payouts {
         });
     }
 
+    /** The smallest amount a partner may request (configuration). */
+    public BigDecimal minimum() {
+        return settings.minimum;
+    }
+
     public Optional<PayoutView> find(long id) {
         return jdbc.sql("SELECT * FROM payout WHERE id = ?").param(id).query(Payouts::view).optional();
     }

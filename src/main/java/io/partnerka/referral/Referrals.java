@@ -90,6 +90,41 @@ public class Referrals {
                 .param(partnerId).query(Long.class).optional();
     }
 
+    /** Someone who came with the partner's link, by first name only, and how far they went. */
+    public record Invitee(String firstName, String stage, java.time.Instant since) {
+    }
+
+    /**
+     * Everyone who opened the bot with the partner's link, newest first: {@code opened} (not applied, or still in the
+     * questionnaire), {@code applied}, {@code approved}, {@code first-paid} (a client of theirs paid).
+     */
+    public java.util.List<Invitee> invitees(long partnerId, int limit) {
+        String code = codeOf(partnerId);
+        // read-only looks at the partner, chat and ledger tables, as stats() does
+        return jdbc.sql("""
+                        SELECT coalesce(p.name, c.first_name) AS name, p.status,
+                               EXISTS (SELECT 1 FROM ledger_entry e WHERE e.partner_id = p.id AND e.type = 'COMMISSION') AS paid,
+                               ft.created_at
+                        FROM first_touch ft
+                        LEFT JOIN partner p ON p.user_id = ft.user_id
+                        LEFT JOIN chat c ON c.chat_id = ft.user_id
+                        WHERE ft.payload = ? ORDER BY ft.created_at DESC LIMIT ?""")
+                .params(PREFIX + code, limit)
+                .query((rs, n) -> {
+                    String status = rs.getString("status");
+                    String stage = status == null || status.equals("PRESCORING") ? "opened"
+                            : !status.equals("APPROVED") ? "applied" : rs.getBoolean("paid") ? "first-paid" : "approved";
+                    String name = rs.getString("name");
+                    String first = name == null || name.isBlank() ? "—" : name.strip().split("\\s+")[0];
+                    return new Invitee(first, stage, rs.getTimestamp("created_at").toInstant());
+                }).list();
+    }
+
+    /** The QR code of the partner's link, a PNG. */
+    public byte[] qrPng(long partnerId, int size) {
+        return QrCode.png(linkOf(partnerId), size);
+    }
+
     public ReferralStats stats(long partnerId) {
         String code = codeOf(partnerId);
         // read-only looks at the partner and deal modules' tables: counts only, no behaviour of theirs

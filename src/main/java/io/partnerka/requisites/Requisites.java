@@ -61,6 +61,43 @@ public class Requisites {
         return jdbc.sql("SELECT * FROM requisites WHERE id = ?").param(id).query(Requisites::view).optional();
     }
 
+    /** The requisites form filled in at once (the Mini App): the fields the chat's forms ask, in plain text. */
+    public record Form(String method, String account, String bankCode, String legalName, String taxId, String currency) {
+    }
+
+    /**
+     * A new version from a form filled in at once: every field checked as the chat's form checks it (the same
+     * {@link Checks} and error keys), then {@link #submit} as from the chat. The account is sealed at once.
+     */
+    @Transactional
+    public RequisitesView submitForm(long userId, Form f, java.util.List<String> currencies) {
+        String method = f.method() == null ? "" : f.method().strip();
+        java.util.function.Function<String, String> check;
+        String badKey;
+        switch (method) {
+            case "bank" -> { check = Checks::account; badKey = "requisites.bad-account"; }
+            case "card" -> { check = Checks::card; badKey = "requisites.bad-card"; }
+            case "other" -> { check = Checks::email; badKey = "requisites.bad-email"; }
+            default -> throw new UserError("requisites.incomplete");
+        }
+        String account = f.account() == null ? null : check.apply(f.account().strip());
+        if (account == null) throw new UserError(badKey);
+        String bankCode = null;
+        if ("bank".equals(method)) {
+            bankCode = f.bankCode() == null ? null : Checks.bankCode(f.bankCode().strip());
+            if (bankCode == null) throw new UserError("requisites.bad-bank-code");
+        }
+        String legalName = f.legalName() == null ? "" : f.legalName().strip();
+        if (legalName.length() < 3) throw new UserError("validation.too-short", Map.of("min", 3));
+        if (legalName.length() > 200) throw new UserError("validation.too-long", Map.of("max", 200));
+        String taxId = f.taxId() == null || f.taxId().isBlank() ? null : Checks.inn(f.taxId().strip());
+        if (taxId == null && f.taxId() != null && !f.taxId().isBlank()) throw new UserError("requisites.bad-tax-id");
+        if (taxId == null && "bank".equals(method)) throw new UserError("requisites.bad-tax-id");
+        String currency = f.currency() == null ? null : f.currency().strip().toUpperCase(java.util.Locale.ROOT);
+        if (currency == null || !currencies.contains(currency)) throw new UserError("requisites.incomplete");
+        return submit(userId, new RequisitesDraft(method, vault.encrypt(account), bankCode, legalName, taxId, currency));
+    }
+
     /** A new version from the partner's form: checked once more, stored sealed, queued for a manager. */
     @Transactional
     RequisitesView submit(long userId, RequisitesDraft d) {

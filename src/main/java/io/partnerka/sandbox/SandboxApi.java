@@ -44,8 +44,11 @@ class SandboxApi {
     private final SandboxChats chats;
     private final SandboxActions actions;
     private final Roles roles;
+    private final io.partnerka.miniapp.MiniAppSigner miniApp;
 
-    SandboxApi(SandboxPersonas personas, SandboxChats chats, SandboxActions actions, Roles roles) {
+    SandboxApi(SandboxPersonas personas, SandboxChats chats, SandboxActions actions, Roles roles,
+               io.partnerka.miniapp.MiniAppSigner miniApp) {
+        this.miniApp = miniApp;
         this.personas = personas;
         this.chats = chats;
         this.actions = actions;
@@ -56,8 +59,9 @@ class SandboxApi {
                        boolean blocked, int unread, String preview, long date) {
     }
 
+    /** {@code menuButton}: the Mini App menu button the bot set for this chat (or by default), null if none. */
     record ChatState(long seq, List<MessageView> messages, Keyboard keyboard, List<CallbackAnswer> answers,
-                     List<Command> commands, List<PersonaView> personas) {
+                     List<Command> commands, SandboxChats.MenuButton menuButton, List<PersonaView> personas) {
     }
 
     record NewPersona(String firstName, String language) {
@@ -111,6 +115,19 @@ class SandboxApi {
         result.onCompletion(() -> chats.forget(answer));
         chats.onChangeAfter(since, answer);
         return result;
+    }
+
+    record MiniAppInit(String initData, String url) {
+    }
+
+    /**
+     * Mini App {@code initData} for a persona, signed now with the sandbox's own token, as Telegram would sign it for
+     * the bot: the page opens {@code /app} with it and the cabinet is that persona's.
+     */
+    @GetMapping("/chats/{id}/miniapp-init-data")
+    MiniAppInit miniAppInitData(@PathVariable long id) {
+        Persona p = personas.find(id).orElseThrow(() -> new NoSuchElementException("No persona " + id));
+        return new MiniAppInit(miniApp.sign(p.id(), p.firstName(), p.language()), "/app");
     }
 
     @PostMapping("/chats/{id}/messages")
@@ -173,7 +190,7 @@ class SandboxApi {
         Persona persona = personas.find(id).orElseThrow();
         SandboxChats.Changes changes = chats.changes(id, since);
         return new ChatState(changes.seq(), changes.messages(), changes.keyboard(), changes.answers(),
-                chats.commandsFor(persona.id(), persona.language()),
+                chats.commandsFor(persona.id(), persona.language()), chats.menuButtonFor(persona.id()),
                 personas.all().stream().map(this::view).toList());
     }
 

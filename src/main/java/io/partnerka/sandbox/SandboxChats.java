@@ -22,7 +22,12 @@ class SandboxChats {
 
     enum Kind { TEXT, DOCUMENT, PHOTO, STICKER, CONTACT, NOTE }
 
-    record InlineButton(String text, String data, String url) {
+    /** An inline button: a callback ({@code data}), a link ({@code url}) or a Mini App to open ({@code webApp}). */
+    record InlineButton(String text, String data, String url, String webApp) {
+    }
+
+    /** The menu button next to the input field when it opens a Mini App (Telegram's MenuButtonWebApp). */
+    record MenuButton(String text, String url) {
     }
 
     record KeyButton(String text, boolean requestContact) {
@@ -103,6 +108,8 @@ class SandboxChats {
     private final Map<Long, Chat> chats = new HashMap<>();
     private final Map<String, StoredFile> files = new ConcurrentHashMap<>();
     private final Map<String, List<Command>> commands = new ConcurrentHashMap<>();
+    /** "default" or "chat:<id>" -> the Mini App menu button (absent: Telegram's default, the command list). */
+    private final Map<String, MenuButton> menuButtons = new ConcurrentHashMap<>();
     private final List<Runnable> waiters = new ArrayList<>();
     private long seq;
     private int notes;
@@ -281,6 +288,17 @@ class SandboxChats {
 
     List<Command> commandsOf(String scope, String languageCode) {
         return commands.getOrDefault(scope + "|" + (languageCode == null ? "" : languageCode), List.of());
+    }
+
+    /** Sets (or, with null, resets to the command list) the menu button of a scope ("default" or "chat:<id>"). */
+    void menuButton(String scope, MenuButton button) {
+        if (button == null) menuButtons.remove(scope); else menuButtons.put(scope, button);
+    }
+
+    /** The menu button a private chat shows: its own, else the default; null when it is the command list. */
+    MenuButton menuButtonFor(long chatId) {
+        MenuButton own = menuButtons.get("chat:" + chatId);
+        return own != null ? own : menuButtons.get("default");
     }
 
     /** What the "/" menu shows in a private chat, resolved in Telegram's order: chat, private chats, default. */

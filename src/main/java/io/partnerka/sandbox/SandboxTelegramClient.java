@@ -36,6 +36,7 @@ import org.telegram.telegrambots.meta.api.methods.description.SetMyDescription;
 import org.telegram.telegrambots.meta.api.methods.description.SetMyShortDescription;
 import org.telegram.telegrambots.meta.api.methods.groupadministration.SetChatPhoto;
 import org.telegram.telegrambots.meta.api.methods.menubutton.SetChatMenuButton;
+import org.telegram.telegrambots.meta.api.objects.menubutton.MenuButtonWebApp;
 import org.telegram.telegrambots.meta.api.methods.name.SetMyName;
 import org.telegram.telegrambots.meta.api.methods.send.SendAnimation;
 import org.telegram.telegrambots.meta.api.methods.send.SendAudio;
@@ -144,6 +145,8 @@ class SandboxTelegramClient implements TelegramClient {
         } else if (method instanceof GetMyCommands m) {
             result = new ArrayList<>(chats.commandsOf(scope(m.getScope()), m.getLanguageCode()).stream()
                     .map(c -> new BotCommand(c.command(), c.description())).toList());
+        } else if (method instanceof SetChatMenuButton m) {
+            result = setMenuButton(m);
         } else if (method instanceof GetMe) {
             result = UpdateFactory.BOT;
         } else if (method instanceof GetFile m) {
@@ -156,7 +159,7 @@ class SandboxTelegramClient implements TelegramClient {
                     + "TelegramUpdates itself (set TELEGRAM_BOT_TOKEN to poll a real bot)");
         } else if (method instanceof DeleteWebhook || method instanceof SendChatAction || method instanceof SetMyDescription
                 || method instanceof SetMyShortDescription || method instanceof SetMyName
-                || method instanceof SetChatMenuButton || method instanceof Close || method instanceof LogOut) {
+                || method instanceof Close || method instanceof LogOut) {
             result = Boolean.TRUE;
         } else {
             throw unsupported(method.getMethod());
@@ -695,8 +698,11 @@ class SandboxTelegramClient implements TelegramClient {
                     throw error(m, 400, "Bad Request: BUTTON_DATA_INVALID");
                 }
                 if (b.getUrl() != null && !webUrl(b.getUrl())) throw error(m, 400, "Bad Request: BUTTON_URL_INVALID");
+                String webApp = b.getWebApp() == null ? null : b.getWebApp().getUrl();
+                // Telegram takes only https here; the sandbox opens the page from its own origin, so http is fine
+                if (b.getWebApp() != null && !httpUrl(webApp)) throw error(m, 400, "Bad Request: BUTTON_TYPE_INVALID");
                 if (b.getText() == null || b.getText().isBlank()) throw error(m, 400, "Bad Request: BUTTON_TEXT_INVALID");
-                buttons.add(new InlineButton(b.getText(), b.getCallbackData(), b.getUrl()));
+                buttons.add(new InlineButton(b.getText(), b.getCallbackData(), b.getUrl(), webApp));
             }
             if (!buttons.isEmpty()) rows.add(List.copyOf(buttons));
         }
@@ -731,6 +737,25 @@ class SandboxTelegramClient implements TelegramClient {
         if (scope == null) return "default";
         if (scope instanceof BotCommandScopeChat c) return "chat:" + c.getChatId();
         return scope.getType();
+    }
+
+    /** A Mini App menu button is shown by the page; any other kind puts the command list back. */
+    private Boolean setMenuButton(SetChatMenuButton m) throws TelegramApiException {
+        String scope = m.getChatId() == null ? "default" : "chat:" + m.getChatId();
+        if (m.getMenuButton() instanceof MenuButtonWebApp w) {
+            String url = w.getWebAppInfo() == null ? null : w.getWebAppInfo().getUrl();
+            if (!httpUrl(url)) throw error(m, 400, "Bad Request: WEBAPP_URL_INVALID");
+            chats.menuButton(scope, new SandboxChats.MenuButton(w.getText(), url));
+        } else {
+            chats.menuButton(scope, null);
+        }
+        return Boolean.TRUE;
+    }
+
+    static boolean httpUrl(String url) {
+        if (url == null) return false;
+        String u = url.strip().toLowerCase(Locale.ROOT);
+        return u.startsWith("https://") || u.startsWith("http://");
     }
 
     /** The links Telegram takes for buttons (and the only ones the page will open). */

@@ -23,6 +23,7 @@ import org.telegram.telegrambots.meta.api.objects.replykeyboard.buttons.InlineKe
 import org.telegram.telegrambots.meta.api.objects.replykeyboard.buttons.InlineKeyboardRow;
 import org.telegram.telegrambots.meta.api.objects.replykeyboard.buttons.KeyboardButton;
 import org.telegram.telegrambots.meta.api.objects.replykeyboard.buttons.KeyboardRow;
+import org.telegram.telegrambots.meta.api.objects.webapp.WebAppInfo;
 import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
 import org.telegram.telegrambots.meta.generics.TelegramClient;
 
@@ -121,7 +122,9 @@ final class ReplyRenderer {
             InlineKeyboardRow r = new InlineKeyboardRow();
             for (Button b : row) {
                 var button = InlineKeyboardButton.builder().text(b.text());
-                if (b.url() != null) button.url(b.url()); else button.callbackData(b.callbackData());
+                if (b.webApp() != null) button.webApp(new WebAppInfo(b.webApp()));
+                else if (b.url() != null) button.url(b.url());
+                else button.callbackData(b.callbackData());
                 r.add(button.build());
             }
             keyboard.add(r);

@@ -318,7 +318,8 @@ class AuthorizationMatrixTests {
 
     // ---- HTTP ------------------------------------------------------------------------------------------------------
 
-    enum Caller { ANONYMOUS, WRONG_CREDENTIALS, OWNER }
+    /** For the Mini App API the callers are people: OWNER is the partner whose object it is. */
+    enum Caller { ANONYMOUS, WRONG_CREDENTIALS, OWNER, APPLICANT, OTHER_PARTNER, MANAGER }
 
     /** One HTTP call: the method, the path, who calls, and the statuses that are right for that caller. */
     record HttpRow(String method, String path, Caller caller, Set<Integer> expected, Function<HttpRequest.Builder, HttpRequest.Builder> how,
@@ -384,6 +385,10 @@ class AuthorizationMatrixTests {
                         bitrixForm.replace("ts=" + now, "ts=" + (now - 360)) + BITRIX_TOKEN),
                 new HttpRow("POST", "/api/crm/bitrix24/events", Caller.OWNER, Set.of(200),
                         b -> b.header("Content-Type", "application/x-www-form-urlencoded"), bitrixForm + BITRIX_TOKEN),
+                // the Mini App's page is a public shell (no data): everything it shows comes from /app/api, signed by Telegram
+                new HttpRow("GET", "/app", Caller.ANONYMOUS, Set.of(200), b -> b, null),
+                new HttpRow("GET", "/app?sandbox=1", Caller.ANONYMOUS, Set.of(200), b -> b, null),
+                new HttpRow("GET", "/app/assets/app.js", Caller.ANONYMOUS, Set.of(200), b -> b, null),
                 // public by design: a certificate is checked by anyone who has its code; an unknown code says only that
                 new HttpRow("GET", "/certificates/PK-NOSUCHCODE", Caller.ANONYMOUS, Set.of(404), b -> b, null),
                 // the sandbox plays any persona, managers included: with a real bot token it must not exist at all
@@ -447,6 +452,82 @@ class AuthorizationMatrixTests {
                         "{\"reason\":\"x\"}"));
     }
 
+    /** A payout of PARTNER (with an invoice) for the Mini App rows: nobody else may open its invoice. */
+    private static long payoutOfPartner;
+
+    private long payoutOfPartner() {
+        if (payoutOfPartner != 0) return payoutOfPartner;
+        long partnerId = jdbc.sql("SELECT id FROM partner WHERE user_id = ?").param(PARTNER).query(Long.class).single();
+        long requisites = jdbc.sql("""
+                        INSERT INTO requisites (partner_id, version, method, account_cipher, account_masked, account_fingerprint,
+                                                legal_name, currency, status)
+                        VALUES (?, 1, 'card', 'x', '•••• 1111', 'matrix', 'Anna Partner', 'RUB', 'APPROVED') RETURNING id""")
+                .param(partnerId).query(Long.class).single();
+        payoutOfPartner = jdbc.sql("""
+                        INSERT INTO payout (partner_id, amount, currency, requisites_id, request_key, invoice_number, invoice_pdf,
+                                            period_from, period_to)
+                        VALUES (?, 1000, 'RUB', ?, 'matrix-payout', 987001, ?, now(), now()) RETURNING id""")
+                .params(partnerId, requisites, "%PDF-1.4 matrix".getBytes(StandardCharsets.UTF_8)).query(Long.class).single();
+        return payoutOfPartner;
+    }
+
+    /**
+     * The Mini App API: every endpoint for an anonymous caller, data signed for another bot, an applicant, the partner
+     * (OWNER), another partner and a manager. The partner's objects by id look like nothing to anyone else.
+     */
+    List<HttpRow> miniAppRows() {
+        long payout = payoutOfPartner();
+        String partner = io.partnerka.testing.InitData.header(FakeBotApi.TOKEN, PARTNER, "Anna", "en");
+        String other = io.partnerka.testing.InitData.header(FakeBotApi.TOKEN, OTHER, "Oleg", "en");
+        String applicant = io.partnerka.testing.InitData.header(FakeBotApi.TOKEN, APPLICANT, "Ivan", "en");
+        String manager = io.partnerka.testing.InitData.header(FakeBotApi.TOKEN, MANAGER, "Maria", "en");
+        String forged = io.partnerka.testing.InitData.header("654321:some-other-bots-token", PARTNER, "Anna", "en");
+        String client = "{\"name\":\"Matrix Client\",\"phone\":\"+7916" + (1_000_000 + System.nanoTime() % 8_999_999)
+                + "\",\"product\":\"accounting\"}";
+        String payoutBody = "{\"amount\":\"all\",\"key\":\"matrix-" + System.nanoTime() + "\"}";
+        String requisites = "{\"method\":\"card\",\"account\":\"4111 1111 1111 1111\",\"legalName\":\"Anna Partner\",\"currency\":\"RUB\"}";
+        List<HttpRow> rows = new ArrayList<>();
+        record Endpoint(String method, String path, String body, int applicant, int partner, int other, int manager) {
+        }
+        List<Endpoint> endpoints = List.of(
+                new Endpoint("GET", "/app/api/me", null, 200, 200, 200, 200),
+                new Endpoint("GET", "/app/api/home", null, 403, 200, 200, 403),
+                new Endpoint("GET", "/app/api/products", null, 200, 200, 200, 200),
+                new Endpoint("GET", "/app/api/clients", null, 403, 200, 200, 403),
+                // the training gate is off in this context: the partner's client is taken
+                new Endpoint("POST", "/app/api/clients", client, 403, 201, 400, 403),
+                new Endpoint("GET", "/app/api/payouts", null, 403, 200, 200, 403),
+                // no money yet: refused for what it is (400), not for who asks
+                new Endpoint("POST", "/app/api/payouts", payoutBody, 403, 400, 400, 403),
+                new Endpoint("GET", "/app/api/payouts/" + payout + "/invoice.pdf", null, 404, 200, 404, 200),
+                new Endpoint("GET", "/app/api/payouts/987654321/invoice.pdf", null, 404, 404, 404, 404),
+                new Endpoint("POST", "/app/api/requisites", requisites, 403, 202, 202, 403),
+                new Endpoint("GET", "/app/api/training", null, 200, 200, 200, 200),
+                new Endpoint("GET", "/app/api/kb?q=commission", null, 200, 200, 200, 200),
+                new Endpoint("GET", "/app/api/kb/no.such", null, 404, 404, 404, 404),
+                new Endpoint("GET", "/app/api/invitations", null, 403, 200, 200, 403),
+                new Endpoint("GET", "/app/api/invitations/qr.png", null, 403, 200, 200, 403),
+                new Endpoint("GET", "/app/api/queue", null, 403, 403, 403, 200),
+                new Endpoint("POST", "/app/api/queue/987654321/approve", null, 403, 403, 403, 404),
+                new Endpoint("POST", "/app/api/queue/987654321/reject", "{\"reason\":\"x\"}", 403, 403, 403, 404),
+                new Endpoint("GET", "/app/api/deals/board", null, 403, 403, 403, 200),
+                new Endpoint("POST", "/app/api/deals/" + fixture.dealOfPartner() + "/move", "{\"status\":\"new\"}", 403, 403, 403, 200),
+                new Endpoint("POST", "/app/api/deals/987654321/move", "{\"status\":\"lost\"}", 403, 403, 403, 404));
+        for (Endpoint e : endpoints) {
+            Function<String, Function<HttpRequest.Builder, HttpRequest.Builder>> with = auth -> b -> {
+                HttpRequest.Builder x = e.body() == null ? b : b.header("Content-Type", "application/json");
+                return auth == null ? x : x.header("Authorization", auth);
+            };
+            rows.add(new HttpRow(e.method(), e.path(), Caller.ANONYMOUS, Set.of(401), with.apply(null), e.body()));
+            rows.add(new HttpRow(e.method(), e.path(), Caller.WRONG_CREDENTIALS, Set.of(401), with.apply(forged), e.body()));
+            rows.add(new HttpRow(e.method(), e.path(), Caller.APPLICANT, Set.of(e.applicant()), with.apply(applicant), e.body()));
+            rows.add(new HttpRow(e.method(), e.path(), Caller.OWNER, Set.of(e.partner()), with.apply(partner), e.body()));
+            rows.add(new HttpRow(e.method(), e.path(), Caller.OTHER_PARTNER, Set.of(e.other()), with.apply(other), e.body()));
+            rows.add(new HttpRow(e.method(), e.path(), Caller.MANAGER, Set.of(e.manager()), with.apply(manager), e.body()));
+        }
+        return rows;
+    }
+
     /** The session cookie of a logged-in back-office user (rows that need a form login). */
     static volatile String adminSession = "";
 
@@ -470,7 +551,9 @@ class AuthorizationMatrixTests {
         adminSession = login(port, "boss", "boss-pass");
         List<String> wrong = new ArrayList<>();
         StringBuilder table = new StringBuilder("\n| endpoint | caller | expected | got |\n|---|---|---|---|\n");
-        for (HttpRow row : httpRows()) {
+        List<HttpRow> rows = new ArrayList<>(httpRows());
+        rows.addAll(miniAppRows());
+        for (HttpRow row : rows) {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + row.path()));
             b = row.body() == null ? b.method(row.method(), HttpRequest.BodyPublishers.noBody())
                     : b.method(row.method(), HttpRequest.BodyPublishers.ofString(row.body()));

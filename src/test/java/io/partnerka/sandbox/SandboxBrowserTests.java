@@ -182,6 +182,30 @@ class SandboxBrowserTests {
         screenshot("sandbox-journey.png");
     }
 
+    @Test
+    void theMenuButtonOpensTheMiniAppForThePersona() throws Exception {
+        // the bot set its menu button at start (the sandbox plays Telegram, so http is fine here)
+        page.locator("[data-testid=persona-100]").click();
+        Locator menu = page.locator("[data-testid=miniapp-button]");
+        assertThat(menu).hasText("Кабинет");
+        menu.click();
+        assertThat(page.locator("[data-testid=miniapp-panel]")).isVisible();
+        com.microsoft.playwright.FrameLocator app = page.frameLocator("[data-testid=miniapp-frame]");
+        // Мария is the manager: her cabinet is the queue and the board, in her language, signed by the sandbox
+        assertThat(app.locator(".tab[data-tab=queue]")).hasAttribute("aria-current", "page");
+        assertThat(app.locator(".tab[data-tab=deals]")).hasText(java.util.regex.Pattern.compile("Сделки"));
+        page.locator("#miniapp-dark").check();
+        assertThat(app.locator("html")).hasAttribute("data-scheme", "dark");
+        screenshot("sandbox-miniapp.png");
+        page.locator("#miniapp-close").click();
+        assertThat(page.locator("[data-testid=miniapp-panel]")).isHidden();
+
+        // Анна is nobody's partner yet: the cabinet says so
+        page.locator("[data-testid=persona-1001]").click();
+        menu.click();
+        assertThat(page.frameLocator("[data-testid=miniapp-frame]").locator(".problem h1")).hasText("Добро пожаловать!");
+    }
+
     private void screenshot(String name) throws java.io.IOException {
         Files.createDirectories(SCREENSHOTS);
         page.screenshot(new Page.ScreenshotOptions().setAnimations(ScreenshotAnimations.DISABLED).setPath(SCREENSHOTS.resolve(name)));

@@ -46,6 +46,19 @@ class ReplyRendererTests {
     }
 
     @Test
+    void aMiniAppButtonIsAWebAppButton() throws TelegramApiException {
+        Reply.Text reply = Reply.Text.of("Client submitted").withButtons(List.of(
+                List.of(Button.webApp("📱 Open my clients", "https://partners.example.com/app?view=clients"))));
+        ReplyRenderer.send(client, 509, reply);
+
+        JsonNode button = api.calls("sendMessage", 509).get(0).json("reply_markup").path("inline_keyboard").get(0).get(0);
+        assertThat(button.path("text").asText()).isEqualTo("📱 Open my clients");
+        assertThat(button.path("web_app").path("url").asText()).isEqualTo("https://partners.example.com/app?view=clients");
+        assertThat(button.has("url")).isFalse();
+        assertThat(button.has("callback_data")).isFalse();
+    }
+
+    @Test
     void replyKeyboardWithTheContactButtonFirst() throws TelegramApiException {
         Reply.Text reply = Reply.Text.of("Your phone?").withContactRequest("📱 Share my number")
                 .withKeyboard(List.of(List.of("✖️ Cancel")));

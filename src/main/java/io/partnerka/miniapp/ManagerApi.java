@@ -1,0 +1,148 @@
+package io.partnerka.miniapp;
+
+import io.partnerka.approval.ApprovalView;
+import io.partnerka.approval.Approvals;
+import io.partnerka.approval.Decider;
+import io.partnerka.conversation.UserError;
+import io.partnerka.deal.ChangeResult;
+import io.partnerka.deal.DealChange;
+import io.partnerka.deal.DealView;
+import io.partnerka.deal.Deals;
+import io.partnerka.partner.PartnerView;
+import io.partnerka.partner.Partners;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The managers' views: the approval queue (decided through {@link Approvals}, so the first decision wins whether it
+ * comes from the bot, the admin web app or here) and the deals board (moved through {@link Deals#change} as the
+ * bot's manager buttons move a deal: same rules, the partner told the same way, the same audit entry). 403 for
+ * anyone who is not a manager.
+ */
+@RestController
+@RequestMapping("/app/api")
+class ManagerApi {
+
+    static final String CHANNEL = "miniapp";
+    private static final int QUEUE_LIMIT = 200, BOARD_LIMIT = 500;
+
+    private final Approvals approvals;
+    private final Deals deals;
+    private final Partners partners;
+
+    ManagerApi(Approvals approvals, Deals deals, Partners partners) {
+        this.approvals = approvals;
+        this.deals = deals;
+        this.partners = partners;
+    }
+
+    record QueueItem(long id, String kind, String subject, long subjectId, String title, String card, String invoiceUrl,
+                     Instant createdAt) {
+    }
+
+    @GetMapping("/queue")
+    Map<String, Object> queue(MiniAppUser user) {
+        manager(user);
+        List<QueueItem> items = approvals.pending(QUEUE_LIMIT).stream().map(v -> item(v, user.language())).toList();
+        return Map.of("items", items);
+    }
+
+    private QueueItem item(ApprovalView v, String lang) {
+        String card = Plain.text(approvals.cardText(v, lang));
+        String title = card.lines().filter(l -> !l.isBlank()).findFirst().orElse(v.kind() + "#" + v.subjectId()).strip();
+        return new QueueItem(v.id(), v.kind(), v.kind() + "#" + v.subjectId(), v.subjectId(), title, card,
+                "payout".equals(v.kind()) ? "/app/api/payouts/" + v.subjectId() + "/invoice.pdf" : null, v.createdAt());
+    }
+
+    record Reason(String reason) {
+    }
+
+    @PostMapping("/queue/{id}/approve")
+    Map<String, String> approve(MiniAppUser user, @PathVariable long id) {
+        manager(user);
+        approvals.find(id).orElseThrow(MiniAppErrors.Refusal::notFound);
+        approvals.approve(id, decider(user));
+        return Map.of("status", "approved");
+    }
+
+    @PostMapping("/queue/{id}/reject")
+    Map<String, String> reject(MiniAppUser user, @PathVariable long id, @RequestBody(required = false) Reason body) {
+        manager(user);
+        approvals.find(id).orElseThrow(MiniAppErrors.Refusal::notFound);
+        String reason = body == null || body.reason() == null || body.reason().isBlank() ? null : body.reason().strip();
+        if (reason != null && reason.length() > 1000) throw new UserError("validation.too-long", Map.of("max", 1000));
+        approvals.reject(id, decider(user), reason);
+        return Map.of("status", "rejected");
+    }
+
+    record Card(long id, String client, String partner, Long partnerId, Money amount, Instant updatedAt, int version) {
+    }
+
+    record Column(String status, String label, List<Card> deals) {
+    }
+
+    record Board(List<Column> columns, Map<String, List<String>> next, List<String> currencies) {
+    }
+
+    /** Every deal in every status (the same scope as the bot's /deals, which lists all open deals to every manager). */
+    @GetMapping("/deals/board")
+    Board board(MiniAppUser user) {
+        manager(user);
+        String lang = user.language();
+        List<String> statuses = deals.pipeline().all();
+        Map<String, List<Card>> byStatus = new LinkedHashMap<>();
+        statuses.forEach(s -> byStatus.put(s, new ArrayList<>()));
+        Map<Long, String> names = new HashMap<>();
+        for (DealView d : deals.inStatuses(statuses, BOARD_LIMIT)) {
+            String partner = names.computeIfAbsent(d.partnerId(), id -> partners.byId(id).map(PartnerView::name).orElse("—"));
+            byStatus.computeIfAbsent(d.status(), s -> new ArrayList<>()).add(new Card(d.id(), d.clientName(), partner,
+                    d.partnerId(), Money.of(d.amount(), d.currency(), lang), d.statusChangedAt(), d.version()));
+        }
+        Map<String, List<String>> next = new LinkedHashMap<>();
+        statuses.forEach(s -> next.put(s, deals.pipeline().nextFrom(s)));
+        List<Column> columns = byStatus.entrySet().stream()
+                .map(e -> new Column(e.getKey(), deals.statusLabel(e.getKey(), lang), e.getValue())).toList();
+        return new Board(columns, next, deals.currencies());
+    }
+
+    record Move(String status, String comment, String amount, String currency, Integer version) {
+    }
+
+    @PostMapping("/deals/{id}/move")
+    Map<String, Object> move(MiniAppUser user, @PathVariable long id, @RequestBody Move m) {
+        manager(user);
+        deals.find(id).orElseThrow(MiniAppErrors.Refusal::notFound);
+        BigDecimal amount = null;
+        if (m.amount() != null && !m.amount().isBlank()) {
+            try {
+                amount = new BigDecimal(m.amount().strip().replace(',', '.').replace(" ", ""));
+            } catch (NumberFormatException e) {
+                throw new UserError("validation.amount");
+            }
+        }
+        String currency = amount == null ? null : m.currency() == null || m.currency().isBlank() ? deals.currencies().get(0) : m.currency();
+        // source "manager": the same change, audit entry and message to the partner as the bot's manager buttons
+        ChangeResult r = deals.change(id, new DealChange(m.status(), amount, currency, m.comment(), false, m.version(),
+                "manager", user.userId(), user.name()));
+        return Map.of("status", r.deal().status(), "changed", r.changed(), "version", r.deal().version());
+    }
+
+    private static void manager(MiniAppUser user) {
+        if (!user.isManager()) throw MiniAppErrors.Refusal.forbidden();
+    }
+
+    private static Decider decider(MiniAppUser user) {
+        return new Decider(user.userId(), user.name(), CHANNEL);
+    }
+}
