@@ -57,7 +57,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * paid twice at once through both instances (CRM events and managers), a broadcast is confirmed on both at once, a
  * payout's confirm button is pressed on both, two confirm screens together overdraw, two managers approve and mark
  * the payout paid on both. Exactly one of each happens: one approval, one commission, one broadcast message per
- * partner, one payout request per button, one PAID and one settle per payout, one reply per update.
+ * partner, one payout request per button, one PAID and one settle per payout, one reply per update. Last, one manager
+ * decides the same application or payout, and pays the same deal, at the same moment in the Mini App (A), the bot
+ * (B's webhook) and the web app's API (A or B): one decision, one audit entry, one message to the partner, and the
+ * two that lose are told it was decided already (409, or a message in the chat).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TwoInstancesDrillTests {
