@@ -2,6 +2,7 @@ package io.partnerka.drills;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.partnerka.PartnerkaApplication;
 import io.partnerka.approval.Approvals;
 import io.partnerka.approval.Decider;
@@ -13,6 +14,7 @@ import io.partnerka.payout.PayoutRequest;
 import io.partnerka.payout.PayoutView;
 import io.partnerka.payout.Payouts;
 import io.partnerka.telegram.FakeBotApi;
+import io.partnerka.testing.InitData;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -24,7 +26,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -53,7 +57,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * paid twice at once through both instances (CRM events and managers), a broadcast is confirmed on both at once, a
  * payout's confirm button is pressed on both, two confirm screens together overdraw, two managers approve and mark
  * the payout paid on both. Exactly one of each happens: one approval, one commission, one broadcast message per
- * partner, one payout request per button, one PAID and one settle per payout, one reply per update.
+ * partner, one payout request per button, one PAID and one settle per payout, one reply per update. Last, one manager
+ * decides the same application or payout, and pays the same deal, at the same moment in the Mini App (A), the bot
+ * (B's webhook) and the web app's API (A or B): one decision, one audit entry, one message to the partner, and the
+ * two that lose are told it was decided already (409, or a message in the chat).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TwoInstancesDrillTests {
@@ -61,7 +68,11 @@ class TwoInstancesDrillTests {
     private static final Logger log = LoggerFactory.getLogger(TwoInstancesDrillTests.class);
     static final String SECRET = "two-instances-secret";
     static final String CRM_SECRET = "two-instances-crm";
+    static final String API_TOKEN = "two-instances-admin-api-token";
     static final long M1 = 610, M2 = 620;
+    /** Races of the Mini App, the bot and the web app: rounds, and how long the HTTP calls wait after the bot's post. */
+    static final int ROUNDS = 5;
+    static final long[] HTTP_LAG_MS = {0, 0, 10, 30, 80};
     private static EmbeddedPostgres postgres;
     private static FakeBotApi api;
     private static ConfigurableApplicationContext a;
@@ -109,6 +120,10 @@ class TwoInstancesDrillTests {
                 "--partnerka.telegram.workers=4",
                 "--partnerka.training.gate=false",
                 "--partnerka.crm.secret=" + CRM_SECRET,
+                // the admin web app's API, acting as manager M1 (the same person as in the bot and the Mini App)
+                "--partnerka.admin.api-tokens[0].name=drill",
+                "--partnerka.admin.api-tokens[0].token=" + API_TOKEN,
+                "--partnerka.admin.api-tokens[0].telegram-id=" + M1,
                 // the drill reads what the bot said from the outbox: keep it (production drops it once sent)
                 "--partnerka.retention.delivered-content=1h",
                 "--partnerka.drip.quiet-hours.enabled=false",
@@ -469,6 +484,274 @@ class TwoInstancesDrillTests {
                 .hasSize(3 + 2).doesNotHaveDuplicates();
         log.info("Two instances: {} payouts of partner {}, each requested, approved and paid once; {} of {} available paid out",
                 payouts.size(), partnerId, paidOut, earned);
+    }
+
+    // ---- the Mini App against the bot and the web app -----------------------------------------------------------
+
+    @Test
+    @Order(6)
+    void anApplicationDecidedAtOnceInTheMiniAppTheBotAndTheWebApp_oneDecisionOneAuditEntryOneMessage() throws Exception {
+        for (long manager : List.of(M1, M2)) chat(manager);
+        Approvals approvals = a.getBean(Approvals.class);
+        Map<String, Integer> winners = new TreeMap<>();
+        for (int round = 0; round < ROUNDS; round++) {
+            long user = 36_000 + round;
+            long partnerId = partner(user, "PENDING_REVIEW");
+            long item = approvals.submit("application", partnerId);
+            winners.merge(approveThreeWays(item, "application#" + partnerId, user, round), 1, Integer::sum);
+            assertThat(jdbc.sql("SELECT status FROM partner WHERE id = ?").param(partnerId).query(String.class).single()).isEqualTo("APPROVED");
+            assertToldOnce(user, "%your application is approved%", t -> t.contains("your application is approved"));
+        }
+        log.info("Two instances: {} applications approved at once in the Mini App, the bot and the web app; winners {}", ROUNDS, winners);
+    }
+
+    @Test
+    @Order(7)
+    void aPayoutApprovedAtOnceInTheMiniAppTheBotAndTheWebApp_oneDecisionOneAuditEntryOneMessage() throws Exception {
+        long user = 37_000;
+        for (long manager : List.of(M1, M2)) chat(manager);
+        long partnerId = partner(user, "APPROVED");
+        jdbc.sql("""
+                        INSERT INTO requisites (partner_id, version, method, account_cipher, account_masked, account_fingerprint,
+                                                legal_name, currency, status, decided_at)
+                        VALUES (?, 1, 'card', 'sealed', '•••• 2222', 'fingerprint', ?, 'RUB', 'APPROVED', now())""")
+                .params(partnerId, "Partner " + user).update();
+        long earning = jdbc.sql("""
+                        INSERT INTO deal (partner_id, client_name, client_phone, product, status)
+                        VALUES (?, 'Mini race client', '+79992000001', 'accounting', 'contract') RETURNING id""")
+                .param(partnerId).query(Long.class).single();
+        a.getBean(Deals.class).change(earning, DealChange.external("crm", "paid", new BigDecimal("100000.00"), "RUB", null, false));
+        Map<String, Integer> winners = new TreeMap<>();
+        for (int round = 0; round < ROUNDS; round++) {
+            long payout = a.getBean(Payouts.class).request(user, new BigDecimal("1000.00"), "RUB", "mini-race-" + round).payout().id();
+            winners.merge(approveThreeWays(approvalItem(payout), "payout#" + payout, user, round), 1, Integer::sum);
+            assertThat(jdbc.sql("SELECT status FROM payout WHERE id = ?").param(payout).query(String.class).single()).isEqualTo("APPROVED");
+            long number = jdbc.sql("SELECT invoice_number FROM payout WHERE id = ?").param(payout).query(Long.class).single();
+            assertToldOnce(user, "👍 Payout #" + number + " for %", t -> t.startsWith("👍 Payout #" + number + " for "));
+            assertThat(count("SELECT count(*) FROM ledger_entry WHERE payout_id = ? AND type = 'PAYOUT_HOLD'", payout)).isOne();
+        }
+        log.info("Two instances: {} payouts approved at once in the Mini App, the bot and the web app; winners {}", ROUNDS, winners);
+    }
+
+    @Test
+    @Order(8)
+    void aDealPaidAtOnceInTheMiniAppTheBotAndTheWebApp_oneMoveOneAuditEntryOneMessage() throws Exception {
+        long user = 38_000;
+        for (long manager : List.of(M1, M2)) chat(manager);
+        long partnerId = partner(user, "APPROVED");
+        // each way pays its own amount: the deal's amount says which one won
+        Map<String, String> amounts = Map.of("miniapp", "100000.00", "web", "100001.00", "bot", "100002.00");
+        Map<String, Integer> winners = new TreeMap<>();
+        for (int round = 0; round < ROUNDS; round++) {
+            long deal = jdbc.sql("""
+                            INSERT INTO deal (partner_id, client_name, client_phone, product, status)
+                            VALUES (?, ?, ?, 'accounting', 'contract') RETURNING id""")
+                    .params(partnerId, "Board client " + round, "+7999300" + String.format("%04d", round)).query(Long.class).single();
+            int version = jdbc.sql("SELECT version FROM deal WHERE id = ?").param(deal).query(Integer.class).single();
+
+            // the bot: M1 presses "→ Paid" on the deal's card and fills the form up to its confirm screen (instance B)
+            int seen = sentTo(M1).size();
+            postUpdate(b, FakeBotApi.callbackUpdate(updateIds.incrementAndGet(), M1,
+                    EngineRegistry.sign(a, M1, "dm:m:" + deal + ":" + version + ":paid"), 1).toString());
+            awaitSent(M1, seen, c -> c.text().startsWith("The amount paid?"));
+            seen = sentTo(M1).size();
+            postUpdate(b, FakeBotApi.textUpdate(updateIds.incrementAndGet(), M1, amounts.get("bot")).toString());
+            String rub = button(awaitSent(M1, seen, c -> button(c, "RUB ₽") != null), "RUB ₽");
+            seen = sentTo(M1).size();
+            postUpdate(b, FakeBotApi.callbackUpdate(updateIds.incrementAndGet(), M1, rub, 1).toString());
+            String skip = button(awaitSent(M1, seen, c -> button(c, "Skip") != null), "Skip");
+            seen = sentTo(M1).size();
+            postUpdate(b, FakeBotApi.callbackUpdate(updateIds.incrementAndGet(), M1, skip, 1).toString());
+            String confirm = button(awaitSent(M1, seen, c -> c.text().startsWith("Please check the payment")), "✅ All correct");
+            settled(user);
+            long marker = count("SELECT coalesce(max(id), 0) FROM outbox");
+
+            // then, at the same moment: the confirm button (B), the Mini App's board (A), the web app's API (A or B)
+            ConfigurableApplicationContext web = round % 2 == 0 ? a : b;
+            long lag = HTTP_LAG_MS[round % HTTP_LAG_MS.length];
+            String press = FakeBotApi.callbackUpdate(updateIds.incrementAndGet(), M1, confirm, 1).toString();
+            CountDownLatch go = new CountDownLatch(1);
+            Future<Integer> bot = pool.submit(() -> { go.await(); return postUpdate(b, press); });
+            Future<Answer> mini = pool.submit(() -> {
+                go.await();
+                Thread.sleep(lag);
+                return call(a, "/app/api/deals/" + deal + "/move", miniApp(M1), "{\"status\":\"paid\",\"amount\":\""
+                        + amounts.get("miniapp") + "\",\"currency\":\"RUB\",\"version\":" + version + "}");
+            });
+            Future<Answer> api = pool.submit(() -> {
+                go.await();
+                Thread.sleep(lag);
+                return call(web, "/api/v1/deals/" + deal + "/changes", "Bearer " + API_TOKEN, "{\"status\":\"paid\",\"amount\":"
+                        + amounts.get("web") + ",\"currency\":\"RUB\",\"expectedVersion\":" + version + "}");
+            });
+            go.countDown();
+            assertThat(bot.get()).isEqualTo(200);
+            Answer miniAnswer = mini.get(), webAnswer = api.get();
+            settled(user);
+
+            BigDecimal paid = jdbc.sql("SELECT amount FROM deal WHERE id = ?").param(deal).query(BigDecimal.class).single();
+            String winner = amounts.entrySet().stream().filter(e -> new BigDecimal(e.getValue()).compareTo(paid) == 0)
+                    .map(Map.Entry::getKey).findFirst().orElseThrow();
+            winners.merge(winner, 1, Integer::sum);
+            assertThat(jdbc.sql("SELECT status FROM deal WHERE id = ?").param(deal).query(String.class).single()).isEqualTo("paid");
+            assertThat(count("SELECT count(*) FROM deal_history WHERE deal_id = ? AND to_status = 'paid'", deal)).as("paid once").isOne();
+            assertThat(count("SELECT count(*) FROM ledger_entry WHERE deal_id = ?", deal)).as("commission once").isOne();
+            assertThat(count("SELECT count(*) FROM audit_log WHERE subject = ?", "deal#" + deal)).as("one audit entry").isOne();
+            assertThat(count("SELECT count(*) FROM audit_log WHERE subject = ? AND action = 'deal.moved' AND actor_id = ?", "deal#" + deal, M1))
+                    .as("by the manager").isOne();
+            String told = "🎉 Client <b>Board client " + round + "</b> (#" + deal + ") paid";
+            assertToldOnce(user, told + "%", t -> t.startsWith(told));
+
+            // the winner was told it happened, the others that the deal had changed
+            if (winner.equals("miniapp")) {
+                assertThat(miniAnswer.status()).isEqualTo(200);
+                assertThat(miniAnswer.body()).contains("\"changed\":true");
+            } else {
+                assertThat(miniAnswer.status()).as("the Mini App loses: %s", miniAnswer.body()).isEqualTo(409);
+                assertThat(miniAnswer.body()).contains("\"error\":\"conflict\"").contains("Deal #" + deal + " changed while you were answering");
+            }
+            if (winner.equals("web")) {
+                assertThat(webAnswer.status()).isEqualTo(200);
+                assertThat(webAnswer.body()).contains("\"changed\":true");
+            } else {
+                assertThat(webAnswer.status()).as("the web app loses: %s", webAnswer.body()).isEqualTo(409);
+                assertThat(webAnswer.body()).contains("\"code\":\"deal.changed-meanwhile\"");
+            }
+            List<String> toManager = textsTo(M1, marker);
+            assertThat(toManager).noneMatch(t -> t.startsWith("Something went wrong"));
+            if (winner.equals("bot")) {
+                assertThat(toManager).filteredOn(t -> t.startsWith("✅ Deal #" + deal + " paid: ")).hasSize(1);
+            } else {
+                assertThat(toManager).noneMatch(t -> t.startsWith("✅ Deal #" + deal + " paid: "));
+                assertThat(toManager).as("the bot loses and says why").filteredOn(t ->
+                        t.startsWith("This card is out of date: deal #" + deal + " is already") || t.startsWith("Deal #" + deal + " changed while you were answering"))
+                        .hasSize(1);
+            }
+        }
+        assertThat(count("SELECT count(*) FROM outbox WHERE chat_id = ? AND payload->>'text' LIKE 'Something went wrong%'", user)).isZero();
+        log.info("Two instances: {} deals paid at once in the Mini App, the bot and the web app; winners {}", ROUNDS, winners);
+    }
+
+    /**
+     * Manager M1 approves one queue item at the same moment in three ways: the Mini App on A, the bot's Approve button
+     * through the webhook of B, the web app's API on A or B. Checks that one decision was made, once in the audit log,
+     * that the winner was told so and the losers that it was decided already; returns who won.
+     */
+    private static String approveThreeWays(long item, String subject, long partnerChat, int round) throws Exception {
+        settled(partnerChat);
+        long marker = count("SELECT coalesce(max(id), 0) FROM outbox");
+        ConfigurableApplicationContext web = round % 2 == 0 ? a : b;
+        long lag = HTTP_LAG_MS[round % HTTP_LAG_MS.length];
+        String press = FakeBotApi.callbackUpdate(updateIds.incrementAndGet(), M1, EngineRegistry.sign(a, M1, "ap:" + item + ":ok"), 1).toString();
+        CountDownLatch go = new CountDownLatch(1);
+        Future<Integer> bot = pool.submit(() -> { go.await(); return postUpdate(b, press); });
+        Future<Answer> mini = pool.submit(() -> {
+            go.await();
+            Thread.sleep(lag);
+            return call(a, "/app/api/queue/" + item + "/approve", miniApp(M1), null);
+        });
+        Future<Answer> api = pool.submit(() -> {
+            go.await();
+            Thread.sleep(lag);
+            return call(web, "/api/v1/approvals/" + item + "/approve", "Bearer " + API_TOKEN, null);
+        });
+        go.countDown();
+        assertThat(bot.get()).isEqualTo(200);
+        Answer miniAnswer = mini.get(), webAnswer = api.get();
+        settled(partnerChat);
+
+        assertThat(jdbc.sql("SELECT status FROM approval_item WHERE id = ?").param(item).query(String.class).single()).isEqualTo("APPROVED");
+        assertThat(jdbc.sql("SELECT decided_by FROM approval_item WHERE id = ?").param(item).query(Long.class).single()).isEqualTo(M1);
+        List<String> channels = jdbc.sql("SELECT channel FROM audit_log WHERE subject = ? AND action LIKE 'approval.%'")
+                .param(subject).query(String.class).list();
+        assertThat(channels).as("one decision of %s in the audit log", subject).hasSize(1);
+        String winner = channels.get(0);
+        assertThat(winner).isIn("miniapp", "telegram", "web");
+        assertThat(count("SELECT count(*) FROM audit_log WHERE subject = ? AND action = 'approval.approved' AND actor_id = ?", subject, M1)).isOne();
+
+        if (winner.equals("miniapp")) {
+            assertThat(miniAnswer.status()).isEqualTo(200);
+        } else {
+            assertThat(miniAnswer.status()).as("the Mini App loses: %s", miniAnswer.body()).isEqualTo(409);
+            assertThat(miniAnswer.body()).contains("\"error\":\"conflict\"").contains("A decision has already been made");
+        }
+        if (winner.equals("web")) {
+            assertThat(webAnswer.status()).isEqualTo(200);
+        } else {
+            assertThat(webAnswer.status()).as("the web app loses: %s", webAnswer.body()).isEqualTo(409);
+            assertThat(webAnswer.body()).contains("\"code\":\"approval.already-decided\"");
+        }
+        List<String> toManager = textsTo(M1, marker);
+        assertThat(toManager).noneMatch(t -> t.startsWith("Something went wrong"));
+        if (winner.equals("telegram")) {
+            assertThat(toManager).filteredOn(t -> t.endsWith(" approved. The partner has been told.")).hasSize(1);
+            assertThat(toManager).noneMatch(t -> t.startsWith("A decision has already been made"));
+        } else {
+            assertThat(toManager).noneMatch(t -> t.endsWith(" approved. The partner has been told."));
+            assertThat(toManager).as("the bot loses and says why").filteredOn(t -> t.startsWith("A decision has already been made")).hasSize(1);
+        }
+        return winner;
+    }
+
+    /** The partner was told once: one message in the outbox, one sendMessage the Bot API received. */
+    private static void assertToldOnce(long chat, String like, java.util.function.Predicate<String> text) {
+        assertThat(count("SELECT count(*) FROM outbox WHERE chat_id = ? AND payload->>'text' LIKE ?", chat, like))
+                .as("one message to the partner: %s", like).isOne();
+        assertThat(sentTo(chat).stream().map(FakeBotApi.Call::text).filter(t -> t != null && text.test(t)))
+                .as("Telegram received it once: %s", like).hasSize(1);
+    }
+
+    record Answer(int status, String body) {
+    }
+
+    private static String miniApp(long user) {
+        return InitData.header(FakeBotApi.TOKEN, user, "Manager" + user, "en");
+    }
+
+    private static Answer call(ConfigurableApplicationContext ctx, String path, String authorization, String body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port(ctx) + path))
+                .header("Authorization", authorization).header("Content-Type", "application/json")
+                .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+        return new Answer(r.statusCode(), r.body());
+    }
+
+    /** Texts put in the outbox for a chat after the outbox row {@code after}. */
+    private static List<String> textsTo(long chat, long after) {
+        return jdbc.sql("SELECT payload->>'text' FROM outbox WHERE chat_id = ? AND id > ? AND payload->>'text' IS NOT NULL ORDER BY id")
+                .params(chat, after).query(String.class).list();
+    }
+
+    private static List<FakeBotApi.Call> sentTo(long chat) {
+        return api.answered("sendMessage").stream().filter(c -> Long.valueOf(chat).equals(c.chatId())).toList();
+    }
+
+    /** Waits for a message to the chat, after the first {@code seen} ones, that matches. */
+    private static FakeBotApi.Call awaitSent(long chat, int seen, java.util.function.Predicate<FakeBotApi.Call> matching) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            List<FakeBotApi.Call> sent = sentTo(chat);
+            for (FakeBotApi.Call c : sent.subList(Math.min(seen, sent.size()), sent.size())) {
+                if (c.text() != null && matching.test(c)) return c;
+            }
+            if (System.nanoTime() > end) {
+                throw new AssertionError("no such message to " + chat + "; after " + seen + ": "
+                        + sent.subList(Math.min(seen, sent.size()), sent.size()).stream().map(FakeBotApi.Call::text).toList());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** The callback data of a message's inline button with that label, or null. */
+    private static String button(FakeBotApi.Call message, String label) {
+        JsonNode markup = message.json("reply_markup");
+        if (markup == null || markup.get("inline_keyboard") == null) return null;
+        for (JsonNode row : markup.get("inline_keyboard")) {
+            for (JsonNode b : row) {
+                if (label.equals(b.path("text").asText())) return b.path("callback_data").asText();
+            }
+        }
+        return null;
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------------
