@@ -265,14 +265,16 @@ public class Deals {
         Reversal reversal = move == Pipeline.Move.REFUND ? ledger.reverseCommission(dealId).orElse(null) : null;
         tellPartner(after, move, comment, accrual, reversal);
 
-        if ("manager".equals(change.source()) && change.actorId() != null) {
+        if (change.byManager() && change.actorId() != null) {
             Map<String, Object> was = new LinkedHashMap<>();
             was.put("status", before.status());
             Map<String, Object> now = new LinkedHashMap<>();
             now.put("status", to);
             if (amount != null) now.put("amount", Formats.money(amount, currency, messages.defaultLanguage()));
             if (comment != null) now.put("comment", comment);
-            audit.record(Decider.telegram(change.actorId(), change.actorName()), move == Pipeline.Move.REOPEN ? "deal.reopened" : "deal.moved",
+            Decider manager = Decider.telegram(change.actorId(), change.actorName());
+            if (DealChange.MINI_APP.equals(change.source())) manager = new Decider(manager.userId(), manager.name(), DealChange.MINI_APP);
+            audit.record(manager, move == Pipeline.Move.REOPEN ? "deal.reopened" : "deal.moved",
                     "deal#" + dealId, was, now);
         }
         events.publishEvent(new DealStatusChanged(dealId, after.partnerId(), before.status(), to, newAmount, newCurrency,

@@ -33,7 +33,7 @@ class MoveFlow implements Flow {
 
     private void move(ChatContext ctx, MoveDraft draft) {
         ManagerMoves.apply(ctx, deals, cards, draft.deal(), draft.version(),
-                new DealChange(draft.target(), null, null, draft.comment(), draft.reopen(), draft.version(), "manager",
+                new DealChange(draft.target(), null, null, draft.comment(), draft.reopen(), draft.version(), DealChange.MANAGER,
                         ctx.userId(), ctx.firstName()));
     }
 }

@@ -49,6 +49,6 @@ class PayFlow implements Flow {
         String currency = draft.currency() == null ? settings.defaultCurrency() : draft.currency();
         ManagerMoves.apply(ctx, deals, cards, draft.deal(), draft.version(),
                 new DealChange(pipeline.paid(), new BigDecimal(draft.amount()), currency, draft.comment(), false,
-                        draft.version(), "manager", ctx.userId(), ctx.firstName()));
+                        draft.version(), DealChange.MANAGER, ctx.userId(), ctx.firstName()));
     }
 }

@@ -132,9 +132,9 @@ class ManagerApi {
             }
         }
         String currency = amount == null ? null : m.currency() == null || m.currency().isBlank() ? deals.currencies().get(0) : m.currency();
-        // source "manager": the same change, audit entry and message to the partner as the bot's manager buttons
+        // the same change, audit entry and message to the partner as the bot's manager buttons; the audit says Mini App
         ChangeResult r = deals.change(id, new DealChange(m.status(), amount, currency, m.comment(), false, m.version(),
-                "manager", user.userId(), user.name()));
+                DealChange.MINI_APP, user.userId(), user.name()));
         return Map.of("status", r.deal().status(), "changed", r.changed(), "version", r.deal().version());
     }
 

@@ -599,6 +599,8 @@ class TwoInstancesDrillTests {
             assertThat(count("SELECT count(*) FROM audit_log WHERE subject = ?", "deal#" + deal)).as("one audit entry").isOne();
             assertThat(count("SELECT count(*) FROM audit_log WHERE subject = ? AND action = 'deal.moved' AND actor_id = ?", "deal#" + deal, M1))
                     .as("by the manager").isOne();
+            assertThat(jdbc.sql("SELECT channel FROM audit_log WHERE subject = ?").param("deal#" + deal).query(String.class).single())
+                    .as("the audit names where the move was made").isEqualTo(Map.of("bot", "telegram", "miniapp", "miniapp", "web", "web").get(winner));
             String told = "🎉 Client <b>Board client " + round + "</b> (#" + deal + ") paid";
             assertToldOnce(user, told + "%", t -> t.startsWith(told));
 
