@@ -369,7 +369,7 @@ final class MiniAppBenchmark {
         bench.add(SCENARIO, "app peak RSS", app.peakRssMiB(), "MiB");
         StringBuilder errorsByStatus = new StringBuilder();
         all.stream().filter(o -> o.status() < 200 || o.status() > 299)
-                .collect(java.util.stream.Collectors.groupingBy(o -> MIX.get(o.kind()).name() + " → " + o.status(), TreeMap::new,
+                .collect(java.util.stream.Collectors.groupingBy(o -> MIX.get(o.kind()).name() + " → " + (o.status() == 0 ? "no answer in 10 s" : o.status()), TreeMap::new,
                         java.util.stream.Collectors.counting()))
                 .forEach((k, v) -> errorsByStatus.append(' ').append(k).append(" ×").append(v));
         Bench.log(String.format(Locale.ROOT, "miniapp: %d requests, p50 %.1f ms, p99 %.1f ms, max %.1f ms, %d errors%s",
