@@ -102,7 +102,6 @@ class ManagerApi {
 
     /** Every deal in every status (the same scope as the bot's /deals, which lists all open deals to every manager). */
     @GetMapping("/deals/board")
-    @Transactional(readOnly = true)
     Board board(MiniAppUser user) {
         manager(user);
         String lang = user.language();

@@ -34,7 +34,6 @@ import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -47,11 +46,6 @@ import org.springframework.web.bind.annotation.RestController;
  * The partner's views of the Mini App (see docs/miniapp.md for the contract). Every read is of the caller's own
  * data, found through their partner id from the signed initData; an id of someone else's object answers exactly
  * like an id that does not exist (404). Every change goes through the same service method the chat uses.
- */
-/*
- * The views are @Transactional: each reads through several module faces, each of which would otherwise take a
- * connection and BEGIN/COMMIT of its own (seven a request on average; see docs/performance.md, "Mini App API").
- * Not read-only: a face may write on first use (the referral code).
  */
 @RestController
 @RequestMapping("/app/api")
@@ -91,7 +85,6 @@ class PartnerApi {
     }
 
     @GetMapping("/me")
-    @Transactional
     Me me(MiniAppUser user) {
         return new Me(user.role(), user.name(), user.language(), user.userId(), user.partnerId(),
                 user.isPartner() ? balance(user) : null);
@@ -112,7 +105,6 @@ class PartnerApi {
     }
 
     @GetMapping("/home")
-    @Transactional
     Home home(MiniAppUser user) {
         long partnerId = partner(user);
         String lang = user.language();
@@ -191,7 +183,6 @@ class PartnerApi {
     }
 
     @GetMapping("/clients")
-    @Transactional
     Clients clients(MiniAppUser user, @RequestParam(required = false) String q, @RequestParam(required = false) String status) {
         long partnerId = partner(user);
         String lang = user.language();
@@ -247,7 +238,6 @@ class PartnerApi {
     }
 
     @GetMapping("/payouts")
-    @Transactional
     PayoutsView payouts(MiniAppUser user) {
         long partnerId = partner(user);
         String lang = user.language();
@@ -329,7 +319,6 @@ class PartnerApi {
     }
 
     @GetMapping("/training")
-    @Transactional
     Map<String, Object> training(MiniAppUser user) {
         List<Course> courses = training.statusOf(user.userId(), user.language()).stream()
                 .map(c -> new Course(c.courseId(), c.title(), c.mandatory(), c.lessons(), c.lessonsRead(), c.isPassed(),
@@ -340,7 +329,6 @@ class PartnerApi {
     }
 
     @GetMapping("/kb")
-    @Transactional
     Map<String, Object> kb(MiniAppUser user, @RequestParam(required = false) String q) {
         return Map.of("sections", kb.sections(user.userId(), user.isManager(), user.language()),
                 "results", kb.search(user.userId(), user.isManager(), user.language(), q, 20));
@@ -360,7 +348,6 @@ class PartnerApi {
     }
 
     @GetMapping("/invitations")
-    @Transactional
     Invitations invitations(MiniAppUser user) {
         long partnerId = partner(user);
         String lang = user.language();
