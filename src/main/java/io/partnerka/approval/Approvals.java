@@ -32,6 +32,8 @@ public class Approvals {
     private final Formats formats;
     private final io.partnerka.conversation.Messages messages;
 
+    private final java.util.Map<String, ApprovalHandler> handlerByKind = new java.util.concurrent.ConcurrentHashMap<>();
+
     Approvals(JdbcClient jdbc, Notifier notifier, Roles roles, AuditLog audit, ApplicationEventPublisher events,
               org.springframework.beans.factory.ObjectProvider<ApprovalHandler> handlers, Formats formats,
               io.partnerka.conversation.Messages messages) {
@@ -149,7 +151,9 @@ public class Approvals {
     }
 
     private ApprovalHandler handler(String kind) {
-        ApprovalHandler h = handlers.orderedStream().filter(x -> x.kind().equals(kind)).findFirst().orElse(null);
+        // asking the bean factory for every card cost more than rendering it (a queue shows many): remembered per kind
+        ApprovalHandler h = handlerByKind.computeIfAbsent(kind,
+                k -> handlers.orderedStream().filter(x -> x.kind().equals(k)).findFirst().orElse(null));
         if (h == null) throw new IllegalArgumentException("No approval handler for kind " + kind);
         return h;
     }

@@ -38,6 +38,8 @@ public class MiniAppSigner {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private final byte[] secret;
+    /** A Mac keyed with the secret per thread: looking one up and keying it was a third of the check's time under load. */
+    private final ThreadLocal<Mac> verifier;
     private final Duration maxAge;
     private final Duration skew;
     private final Clock clock;
@@ -50,6 +52,7 @@ public class MiniAppSigner {
 
     MiniAppSigner(String token, Duration maxAge, Duration skew, Clock clock) {
         this.secret = token == null ? null : hmac("WebAppData".getBytes(StandardCharsets.UTF_8), token);
+        this.verifier = ThreadLocal.withInitial(() -> mac(secret));
         this.maxAge = maxAge;
         this.skew = skew;
         this.clock = clock;
@@ -99,7 +102,7 @@ public class MiniAppSigner {
         String hash = fields.remove("hash");
         if (hash == null || !hash.matches("[0-9a-fA-F]{64}")) throw new Refused("no hash");
         String dataCheck = fields.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n"));
-        byte[] expected = hmac(secret, dataCheck);
+        byte[] expected = verifier.get().doFinal(dataCheck.getBytes(StandardCharsets.UTF_8));
         if (!MessageDigest.isEqual(expected, HexFormat.of().parseHex(hash.toLowerCase(java.util.Locale.ROOT)))) {
             throw new Refused("wrong hash");
         }
@@ -159,10 +162,14 @@ public class MiniAppSigner {
     }
 
     private static byte[] hmac(byte[] key, String message) {
+        return mac(key).doFinal(message.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Mac mac(byte[] key) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

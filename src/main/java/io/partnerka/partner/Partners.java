@@ -71,6 +71,15 @@ public class Partners {
         return repository.findById(partnerId).map(Partner::view);
     }
 
+    /** Partners' names by id, in one query (a board names the partner on every card); unknown or unnamed ones are left out. */
+    @Transactional(readOnly = true)
+    public Map<Long, String> names(java.util.Collection<Long> partnerIds) {
+        if (partnerIds.isEmpty()) return Map.of();
+        return jdbc.sql("SELECT id, name FROM partner WHERE id = ANY(?) AND name IS NOT NULL").param(partnerIds.toArray(Long[]::new))
+                .query((rs, n) -> Map.entry(rs.getLong(1), rs.getString(2))).list().stream()
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
     /** Partners whose id, name or phone digits match a manager's query, best first. */
     public List<PartnerView> search(String query, int limit) {
         String q = query.strip();

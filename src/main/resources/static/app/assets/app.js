@@ -40,7 +40,7 @@
             'invite.link': 'Your invitation link', 'invite.copy': 'Copy', 'invite.copied': 'Link copied',
             'invite.share': 'Share', 'invite.qr': 'QR code of your link', 'invite.rewards': 'Rewards earned',
             'invite.invited': 'People you invited', 'invite.none': 'Nobody yet — share your link.',
-            'queue.empty': 'The queue is empty.', 'queue.approve': 'Approve', 'queue.reject': 'Reject',
+            'queue.empty': 'The queue is empty.', 'queue.more': 'The oldest {shown} of {total}; the next ones appear as these are decided.', 'queue.approve': 'Approve', 'queue.reject': 'Reject',
             'queue.reason': 'Reason for the partner', 'queue.confirmReject': 'Reject with this reason',
             'queue.approved': 'Approved', 'queue.rejected': 'Rejected',
             'kind.application': 'Application', 'kind.payout': 'Payout', 'kind.requisites': 'Requisites',
@@ -83,7 +83,7 @@
             'invite.link': 'Ваша ссылка-приглашение', 'invite.copy': 'Копировать', 'invite.copied': 'Ссылка скопирована',
             'invite.share': 'Поделиться', 'invite.qr': 'QR-код вашей ссылки', 'invite.rewards': 'Заработано на приглашениях',
             'invite.invited': 'Кого вы пригласили', 'invite.none': 'Пока никого — поделитесь ссылкой.',
-            'queue.empty': 'Очередь пуста.', 'queue.approve': 'Одобрить', 'queue.reject': 'Отклонить',
+            'queue.empty': 'Очередь пуста.', 'queue.more': 'Самые давние {shown} из {total}; следующие появятся, когда эти будут решены.', 'queue.approve': 'Одобрить', 'queue.reject': 'Отклонить',
             'queue.reason': 'Причина для партнёра', 'queue.confirmReject': 'Отклонить с этой причиной',
             'queue.approved': 'Одобрено', 'queue.rejected': 'Отклонено',
             'kind.application': 'Заявка', 'kind.payout': 'Выплата', 'kind.requisites': 'Реквизиты',
@@ -745,11 +745,14 @@
         const items = d.items || [];
         const list = h('div.cards', {'data-testid': 'queue'});
         if (!items.length) list.append(empty(t('queue.empty')));
-        for (const item of items) list.append(queueCard(item, list));
+        // the answer holds the oldest items; when they are decided and more wait, the view is fetched again
+        const more = () => d.total > items.length && (show(queueView), true);
+        for (const item of items) list.append(queueCard(item, list, more));
+        if (d.total > items.length) root.append(h('p.hint', t('queue.more', {shown: items.length, total: d.total})));
         root.append(list);
     }
 
-    function queueCard(item, list) {
+    function queueCard(item, list, more) {
         const reason = h('textarea', {name: 'reason', rows: '2', maxlength: '500'});
         const rejectBox = h('div.reject-box', {hidden: true}, field(t('queue.reason'), reason),
             h('button.button.danger.wide', {type: 'button', onclick: () => decide('reject')}, t('queue.confirmReject')));
@@ -790,7 +793,7 @@
                 haptic('success');
                 toast(t(how === 'approve' ? 'queue.approved' : 'queue.rejected'));
                 card.remove();
-                if (!list.querySelector('.queue-item')) list.replaceChildren(empty(t('queue.empty')));
+                if (!list.querySelector('.queue-item') && !more()) list.replaceChildren(empty(t('queue.empty')));
             } catch (e) {
                 if (e.status === 401) { unauthorized(); return; }
                 haptic('error');
