@@ -40,6 +40,13 @@ public class Outbox {
     private final Condition work = lock.newCondition();
     private volatile boolean signalled;
     private volatile long nextLeaseCheck = System.nanoTime();
+    /**
+     * Chats for which this instance wrote a pending message that may wait behind an open (handed-over) one of theirs:
+     * when that one is delivered, the claim must look again. Forgotten when the claim takes one of theirs (then its
+     * delivery wakes the claim), or all at once past a bound (the claim's idle poll finds the rest within a second).
+     */
+    private final java.util.Set<Long> waiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final int WAITING_MAX = 10_000;
     /** The transport's sender in this instance, when it takes messages in memory (null: everything via the claim). */
     private volatile HandOff handOff;
 
@@ -128,8 +135,12 @@ public class Outbox {
             id = jdbc.sql("INSERT INTO outbox (chat_id, payload) VALUES (?, ?::jsonb) RETURNING id")
                     .params(chatId, payload).query(Long.class).single();
         }
-        if (handed) claims.handed.add(new OutboundMessage(id, chatId, reply, 1, false));
-        else signalAfterCommit();
+        if (handed) {
+            claims.handed.add(new OutboundMessage(id, chatId, reply, 1, false));
+        } else {
+            noteWaiting(chatId);
+            signalAfterCommit();
+        }
         return id;
     }
 
@@ -203,8 +214,19 @@ public class Outbox {
                 .params(chatId, json.writeValueAsString(reply),
                         notBefore == null ? null : java.sql.Timestamp.from(notBefore))
                 .query(Long.class).single();
+        if (notBefore == null) noteWaiting(chatId);
         signalAfterCommit();
         return id;
+    }
+
+    private void noteWaiting(long chatId) {
+        if (waiting.size() >= WAITING_MAX) waiting.clear();
+        waiting.add(chatId);
+    }
+
+    /** Whether a pending message of this chat, written by this instance, may be waiting for the claim. */
+    public boolean waitsBehind(long chatId) {
+        return waiting.contains(chatId);
     }
 
     /**
@@ -241,7 +263,9 @@ public class Outbox {
                 .query((rs, n) -> new OutboundMessage(rs.getLong(1), rs.getLong(2),
                         json.readValue(rs.getString(3), Reply.class), rs.getInt(4), rs.getBoolean(5)))
                 .list()
-                .stream().sorted(java.util.Comparator.comparingLong(OutboundMessage::id)).toList();
+                .stream().sorted(java.util.Comparator.comparingLong(OutboundMessage::id))
+                .peek(m -> waiting.remove(m.chatId()))
+                .toList();
     }
 
     /**

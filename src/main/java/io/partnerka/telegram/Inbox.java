@@ -23,8 +23,8 @@ class Inbox {
     record Row(long updateId, Long chatId, String payload, boolean ignored) {
     }
 
-    /** An update claimed for processing. */
-    record Claimed(long updateId, long chatId, String payload, int attempts) {
+    /** An update claimed for processing; {@code more}: the chat had a later update waiting too. */
+    record Claimed(long updateId, long chatId, String payload, int attempts, boolean more) {
     }
 
     /** What recording a batch did: how many updates were new, and the chats that got work. */
@@ -108,18 +108,22 @@ class Inbox {
      * failure) and nobody else holds it (another worker or instance): the lock is held for the work and goes with the
      * transaction — at its commit, its rollback, or with the connection of a worker that died. A later update of the
      * chat is never taken while an earlier one is open, so a chat's updates are handled one at a time and in order,
-     * across instances too. {@code attempts}: the failures recorded so far.
+     * across instances too. {@code attempts}: the failures recorded so far; {@code more}: whether to look again
+     * after this one (what arrives later is scheduled by whoever records it).
      */
     Claimed claimNext(long chatId) {
         return jdbc.sql("""
-                        SELECT c.update_id, c.chat_id, c.payload::text, c.attempts FROM telegram_inbox c
+                        SELECT c.update_id, c.chat_id, c.payload::text, c.attempts,
+                               EXISTS (SELECT 1 FROM telegram_inbox m
+                                       WHERE m.chat_id = c.chat_id AND m.processed_at IS NULL AND m.update_id > c.update_id)
+                        FROM telegram_inbox c
                         WHERE c.chat_id = ? AND c.processed_at IS NULL AND (c.lease_until IS NULL OR c.lease_until <= now())
                           AND NOT EXISTS (SELECT 1 FROM telegram_inbox e
                                           WHERE e.chat_id = c.chat_id AND e.processed_at IS NULL AND e.update_id < c.update_id)
                         ORDER BY c.update_id LIMIT 1
                         FOR UPDATE SKIP LOCKED""")
                 .param(chatId)
-                .query((rs, i) -> new Claimed(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getInt(4)))
+                .query((rs, i) -> new Claimed(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getInt(4), rs.getBoolean(5)))
                 .optional().orElse(null);
     }
 

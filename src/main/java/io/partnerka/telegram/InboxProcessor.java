@@ -150,8 +150,8 @@ class InboxProcessor implements SmartLifecycle {
 
     /**
      * Handles the chat's next update in one transaction: claim it (a row lock held for the work), do the work, write
-     * the replies, mark it processed, commit. False when there is none (or it must wait: backing off, or another
-     * worker has it). A failure rolls everything back; then the person is told in a second small transaction, or
+     * the replies, mark it processed, commit. True when the chat had another update waiting behind it; false when
+     * not, or there was none (or it must wait: backing off, or another worker has it). A failure rolls everything back; then the person is told in a second small transaction, or
      * (the database away for a moment, or a failure that is not the person's) the retry is recorded in one.
      */
     private boolean processNext(long chatId) {
@@ -173,7 +173,7 @@ class InboxProcessor implements SmartLifecycle {
                 try {
                     engine.failed(attempt.inbound, e, () -> inbox.markProcessedIfOpen(updateId));
                     metrics.processed(attempt.kind, started);
-                    return true;
+                    return row.more();
                 } catch (RuntimeException again) {
                     failure = again;
                 }
@@ -192,7 +192,10 @@ class InboxProcessor implements SmartLifecycle {
         }
     }
 
-    /** The body of the update's transaction; true when an update was claimed and finished. */
+    /**
+     * The body of the update's transaction; true when an update was claimed and finished and the chat has another
+     * one waiting (looking again when it has none would be a transaction per update for nothing).
+     */
     private boolean handleNext(long chatId, Attempt attempt) {
         Inbox.Claimed row = inbox.claimNext(chatId);
         if (row == null) return false;
@@ -202,7 +205,7 @@ class InboxProcessor implements SmartLifecycle {
             log.error("Update {} of chat {} failed {} times and is given up", updateId, chatId, row.attempts());
             inbox.giveUp(updateId, "given up after " + row.attempts() + " attempts");
             metrics.givenUp();
-            return true;
+            return row.more();
         }
         Update update;
         UpdateMapping.Route route;
@@ -216,7 +219,7 @@ class InboxProcessor implements SmartLifecycle {
             attempt.inbound = null;
             inbox.giveUp(updateId, "unreadable: " + Failures.describe(e));
             metrics.givenUp();
-            return true;
+            return row.more();
         }
         attempt.kind = route.kind();
         switch (route.kind()) {
@@ -235,7 +238,7 @@ class InboxProcessor implements SmartLifecycle {
             }
             case IGNORED -> inbox.giveUp(updateId, null);
         }
-        return true;
+        return row.more();
     }
 
     /** A command in a group gets one polite line pointing to the private chat; other bots' commands get nothing. */
