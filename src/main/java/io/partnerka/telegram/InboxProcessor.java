@@ -254,7 +254,11 @@ class InboxProcessor implements SmartLifecycle {
     private void sweep() {
         try {
             if (!running) return;
-            for (Long chat : inbox.chatsWithDueUpdates(1000)) schedule(chat);
+            // a chat this instance works on already is left to its worker (which looks again when told more arrived):
+            // the sweep is for what nobody here is on, and with no lease written it also sees updates in the works
+            for (Long chat : inbox.chatsWithDueUpdates(1000)) {
+                if (!active.containsKey(chat)) schedule(chat);
+            }
             Instant now = Instant.now();
             if (now.isAfter(nextCleanup)) {
                 nextCleanup = now.plus(CLEANUP_EVERY);
