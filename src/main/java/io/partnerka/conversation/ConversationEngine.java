@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -86,23 +87,44 @@ public class ConversationEngine {
                 process(in);
                 alsoInTransaction.run();
             });
-        } catch (UserError e) {
-            tx.executeWithoutResult(status -> {
-                refuse(in, e.key(), e.args());
-                alsoInTransaction.run();
-            });
         } catch (RuntimeException e) {
-            if (isTransient(e)) {
-                // the database is away for a moment: the caller (the inbox) tries the update again later, rather than
-                // answering "something went wrong" and dropping what the person did
-                throw e;
-            }
-            log.error("Update {} of chat {} failed; the person is told and their data is unchanged", in.updateId(), in.chatId(), e);
-            tx.executeWithoutResult(status -> {
-                refuse(in, "common.error", Map.of());
+            failed(in, e, () -> {
                 alsoInTransaction.run();
+                return true;
             });
         }
+    }
+
+    /**
+     * Handles one inbound in the caller's transaction, for a transport that claims its work in that same transaction
+     * (one commit per update). What fails is thrown: the caller rolls back and hands it to {@link #failed}.
+     */
+    public void process(Inbound in) {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("process(Inbound) runs in the caller's transaction");
+        }
+        run(in);
+    }
+
+    /**
+     * After {@link #process} (or its transaction) failed and was rolled back: tells the person in a transaction of its
+     * own ({@link UserError}: its message; anything else: "something went wrong", logged), with their data unchanged.
+     * {@code claimInTransaction} runs first in that transaction and returns false when the update is no longer this
+     * caller's to finish (then nothing is said). A transient failure (the database away for a moment) is rethrown,
+     * so the caller tries the update again later rather than dropping what the person did.
+     */
+    public void failed(Inbound in, RuntimeException failure, java.util.function.BooleanSupplier claimInTransaction) {
+        if (failure instanceof UserError e) {
+            tx.executeWithoutResult(status -> {
+                if (claimInTransaction.getAsBoolean()) refuse(in, e.key(), e.args());
+            });
+            return;
+        }
+        if (isTransient(failure)) throw failure;
+        log.error("Update {} of chat {} failed; the person is told and their data is unchanged", in.updateId(), in.chatId(), failure);
+        tx.executeWithoutResult(status -> {
+            if (claimInTransaction.getAsBoolean()) refuse(in, "common.error", Map.of());
+        });
     }
 
     /**
@@ -143,7 +165,7 @@ public class ConversationEngine {
         outbox.send(chat.chatId, Reply.Text.of(text));
     }
 
-    private void process(Inbound in) {
+    private void run(Inbound in) {
         ChatRecord chat = store.lock(in.chatId(), in.userId(), presets.languageFor(in.userId(), in.languageCode()));
         if (in.firstName() != null) chat.firstName = in.firstName();
         if (in.username() != null) chat.username = in.username();

@@ -40,6 +40,38 @@ public class Outbox {
     private final Condition work = lock.newCondition();
     private volatile boolean signalled;
     private volatile long nextLeaseCheck = System.nanoTime();
+    /**
+     * Chats for which this instance wrote a pending message that may wait behind an open (handed-over) one of theirs:
+     * when that one is delivered, the claim must look again. Forgotten when the claim takes one of theirs (then its
+     * delivery wakes the claim), or all at once past a bound (the claim's idle poll finds the rest within a second).
+     */
+    private final java.util.Set<Long> waiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final int WAITING_MAX = 10_000;
+    /** The transport's sender in this instance, when it takes messages in memory (null: everything via the claim). */
+    private volatile HandOff handOff;
+
+    /**
+     * A sender that takes messages written as already claimed by this instance, handed over in memory after their
+     * transaction commits: no claim of its own for them, and no other instance sends them (their lease keeps the
+     * claim, and brings them back if this instance dies before it records them).
+     */
+    public interface HandOff {
+        /** Whether it takes more now (the messages it holds must go out well within their lease). */
+        boolean hasRoom();
+
+        /**
+         * Committed messages, claimed for this instance, in the order written; {@code claimedAtNanos}
+         * ({@link System#nanoTime}) is from before their lease began.
+         */
+        void take(List<OutboundMessage> messages, long claimedAtNanos);
+    }
+
+    /** The messages one transaction claimed for the in-memory hand-off, and the chats it decided for. */
+    private static final class Claims {
+        final long startedNanos = System.nanoTime();
+        final java.util.Map<Long, Boolean> handedByChat = new java.util.HashMap<>();
+        final List<OutboundMessage> handed = new java.util.ArrayList<>();
+    }
 
     Outbox(JdbcClient jdbc, RetentionSettings retention) {
         this.jdbc = jdbc;
@@ -72,19 +104,129 @@ public class Outbox {
         return ids;
     }
 
+    /**
+     * Writes a message as claimed by this instance, for the hand-off after commit, when nothing else of the chat is
+     * waiting or being sent (its order is then this transaction's) and the chat is reachable; otherwise as pending,
+     * for the claim. A chat's messages in one transaction all go one way.
+     */
+    private long sendClaimed(Claims claims, long chatId, Reply reply) {
+        String payload = json.writeValueAsString(reply);
+        Boolean handed = claims.handedByChat.get(chatId);
+        long id;
+        if (handed == null) {
+            var row = jdbc.sql("""
+                            INSERT INTO outbox (chat_id, payload, status, lease_until, attempts)
+                            SELECT ?, ?::jsonb, CASE WHEN h THEN 'SENDING' ELSE 'PENDING' END,
+                                   CASE WHEN h THEN now() + make_interval(secs => ?) END, CASE WHEN h THEN 1 ELSE 0 END
+                            FROM (SELECT NOT EXISTS (SELECT 1 FROM outbox e WHERE e.chat_id = ? AND e.status IN ('PENDING', 'SENDING'))
+                                         AND NOT coalesce((SELECT ch.unreachable FROM chat ch WHERE ch.chat_id = ?), false)) AS t(h)
+                            RETURNING id, status = 'SENDING'""")
+                    .params(chatId, payload, LEASE.toSeconds(), chatId, chatId)
+                    .query((rs, n) -> java.util.Map.entry(rs.getLong(1), rs.getBoolean(2))).single();
+            id = row.getKey();
+            handed = row.getValue();
+            claims.handedByChat.put(chatId, handed);
+        } else if (handed) {
+            id = jdbc.sql("""
+                            INSERT INTO outbox (chat_id, payload, status, lease_until, attempts)
+                            VALUES (?, ?::jsonb, 'SENDING', now() + make_interval(secs => ?), 1) RETURNING id""")
+                    .params(chatId, payload, LEASE.toSeconds()).query(Long.class).single();
+        } else {
+            id = jdbc.sql("INSERT INTO outbox (chat_id, payload) VALUES (?, ?::jsonb) RETURNING id")
+                    .params(chatId, payload).query(Long.class).single();
+        }
+        if (handed) {
+            claims.handed.add(new OutboundMessage(id, chatId, reply, 1, false));
+        } else {
+            noteWaiting(chatId);
+            signalAfterCommit();
+        }
+        return id;
+    }
+
+    /**
+     * This transaction's claims (found among its synchronizations, so a transaction suspended for a nested one keeps
+     * its own), begun with a hand-off after commit; null when the sender takes nothing now.
+     */
+    private Claims claims(HandOff sender) {
+        for (TransactionSynchronization sync : TransactionSynchronizationManager.getSynchronizations()) {
+            if (sync instanceof HandOffAfterCommit h && h.owner == this) return h.claims;
+        }
+        if (!sender.hasRoom()) return null;
+        HandOffAfterCommit sync = new HandOffAfterCommit(this, sender);
+        TransactionSynchronizationManager.registerSynchronization(sync);
+        return sync.claims;
+    }
+
+    private static final class HandOffAfterCommit implements TransactionSynchronization {
+        final Outbox owner;
+        final HandOff sender;
+        final Claims claims = new Claims();
+
+        HandOffAfterCommit(Outbox owner, HandOff sender) {
+            this.owner = owner;
+            this.sender = sender;
+        }
+
+        @Override
+        public void afterCommit() {
+            if (claims.handed.isEmpty()) return;
+            try {
+                sender.take(List.copyOf(claims.handed), claims.startedNanos);
+            } catch (RuntimeException e) {
+                // committed and claimed: their lease brings them back to the claim
+                org.slf4j.LoggerFactory.getLogger(Outbox.class).warn("Hand-off of {} messages failed ({}); they are sent "
+                        + "when their claim's lease ends", claims.handed.size(), e.toString());
+            }
+        }
+    }
+
     /** A message to queue with {@link #sendAll}. */
     public record OutgoingMessage(long chatId, Reply reply) {
+    }
+
+    /** Sets (or with null, removes) the sender that takes committed messages in memory. */
+    public void handOffTo(HandOff sender) {
+        this.handOff = sender;
+    }
+
+    /**
+     * Releases messages claimed for the hand-off that this instance will not send after all (a chat's earlier message
+     * failed, so its later ones go back behind it, in order, to the claim).
+     */
+    public void release(List<Long> ids) {
+        if (ids.isEmpty()) return;
+        jdbc.sql("UPDATE outbox SET status = 'PENDING', lease_until = NULL, attempts = greatest(attempts - 1, 0) "
+                        + "WHERE id = ANY(?) AND status = 'SENDING'")
+                .param(ids.toArray(Long[]::new)).update();
+        signal();
     }
 
     /** Queues a message that must not go out before {@code notBefore} (null: now). */
     @Transactional
     public long sendAt(long chatId, Reply reply, Instant notBefore) {
+        HandOff sender = handOff;
+        if (notBefore == null && sender != null && TransactionSynchronizationManager.isSynchronizationActive()) {
+            Claims claims = claims(sender);
+            if (claims != null) return sendClaimed(claims, chatId, reply);
+        }
         long id = jdbc.sql("INSERT INTO outbox (chat_id, payload, not_before) VALUES (?, ?::jsonb, coalesce(?, now())) RETURNING id")
                 .params(chatId, json.writeValueAsString(reply),
                         notBefore == null ? null : java.sql.Timestamp.from(notBefore))
                 .query(Long.class).single();
+        if (notBefore == null) noteWaiting(chatId);
         signalAfterCommit();
         return id;
+    }
+
+    private void noteWaiting(long chatId) {
+        if (waiting.size() >= WAITING_MAX) waiting.clear();
+        waiting.add(chatId);
+    }
+
+    /** Whether a pending message of this chat, written by this instance, may be waiting for the claim. */
+    public boolean waitsBehind(long chatId) {
+        return waiting.contains(chatId);
     }
 
     /**
@@ -121,7 +263,9 @@ public class Outbox {
                 .query((rs, n) -> new OutboundMessage(rs.getLong(1), rs.getLong(2),
                         json.readValue(rs.getString(3), Reply.class), rs.getInt(4), rs.getBoolean(5)))
                 .list()
-                .stream().sorted(java.util.Comparator.comparingLong(OutboundMessage::id)).toList();
+                .stream().sorted(java.util.Comparator.comparingLong(OutboundMessage::id))
+                .peek(m -> waiting.remove(m.chatId()))
+                .toList();
     }
 
     /**
@@ -132,6 +276,20 @@ public class Outbox {
         jdbc.sql("UPDATE outbox SET status = 'SENT', sent_at = now(), done_at = now(), telegram_message_id = ?, lease_until = NULL"
                         + contentDrop() + " WHERE id = ?")
                 .params(transportMessageId, id).update();
+    }
+
+    /** A delivered message, for {@link #deliveredAll}. */
+    public record Delivery(long id, Integer transportMessageId) {
+    }
+
+    /** {@link #delivered} for many messages in one statement (the sender records its deliveries in batches). */
+    public void deliveredAll(List<Delivery> done) {
+        if (done.isEmpty()) return;
+        jdbc.sql("UPDATE outbox o SET status = 'SENT', sent_at = now(), done_at = now(), telegram_message_id = d.m, lease_until = NULL"
+                        + contentDrop() + " FROM unnest(?::bigint[], ?::int[]) AS d(i, m) WHERE o.id = d.i")
+                .params(done.stream().map(Delivery::id).toArray(Long[]::new),
+                        done.stream().map(Delivery::transportMessageId).toArray(Integer[]::new))
+                .update();
     }
 
     /** Not delivered this time; try again at {@code when}. The chat's later messages wait behind it. */

@@ -23,8 +23,8 @@ class Inbox {
     record Row(long updateId, Long chatId, String payload, boolean ignored) {
     }
 
-    /** An update claimed for processing. */
-    record Claimed(long updateId, long chatId, String payload, int attempts) {
+    /** An update claimed for processing; {@code more}: the chat had a later update waiting too. */
+    record Claimed(long updateId, long chatId, String payload, int attempts, boolean more) {
     }
 
     /** What recording a batch did: how many updates were new, and the chats that got work. */
@@ -104,39 +104,50 @@ class Inbox {
     }
 
     /**
-     * Claims the chat's oldest unprocessed update when nobody holds it (another worker or instance, or a back-off
-     * after a failure): updates of one chat are therefore handled one at a time and in order, across instances too.
+     * In the caller's transaction, locks the chat's oldest unprocessed update when it is due (not backing off after a
+     * failure) and nobody else holds it (another worker or instance): the lock is held for the work and goes with the
+     * transaction — at its commit, its rollback, or with the connection of a worker that died. A later update of the
+     * chat is never taken while an earlier one is open, so a chat's updates are handled one at a time and in order,
+     * across instances too. {@code attempts}: the failures recorded so far; {@code more}: whether to look again
+     * after this one (what arrives later is scheduled by whoever records it).
      */
-    Claimed claimNext(long chatId, Duration lease) {
+    Claimed claimNext(long chatId) {
         return jdbc.sql("""
-                        WITH next AS (
-                            SELECT update_id, lease_until FROM telegram_inbox
-                            WHERE chat_id = ? AND processed_at IS NULL
-                            ORDER BY update_id LIMIT 1
-                            FOR UPDATE)
-                        UPDATE telegram_inbox t SET lease_until = now() + make_interval(secs => ?), attempts = t.attempts + 1
-                        FROM next
-                        WHERE t.update_id = next.update_id AND (next.lease_until IS NULL OR next.lease_until <= now())
-                        RETURNING t.update_id, t.chat_id, t.payload::text, t.attempts""")
-                .params(chatId, (double) lease.toMillis() / 1000)
-                .query((rs, i) -> new Claimed(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getInt(4)))
+                        SELECT c.update_id, c.chat_id, c.payload::text, c.attempts,
+                               EXISTS (SELECT 1 FROM telegram_inbox m
+                                       WHERE m.chat_id = c.chat_id AND m.processed_at IS NULL AND m.update_id > c.update_id)
+                        FROM telegram_inbox c
+                        WHERE c.chat_id = ? AND c.processed_at IS NULL AND (c.lease_until IS NULL OR c.lease_until <= now())
+                          AND NOT EXISTS (SELECT 1 FROM telegram_inbox e
+                                          WHERE e.chat_id = c.chat_id AND e.processed_at IS NULL AND e.update_id < c.update_id)
+                        ORDER BY c.update_id LIMIT 1
+                        FOR UPDATE SKIP LOCKED""")
+                .param(chatId)
+                .query((rs, i) -> new Claimed(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getInt(4), rs.getBoolean(5)))
                 .optional().orElse(null);
     }
 
     /**
-     * Marks an update processed; runs inside the transaction that commits its outcome. If another instance got there
-     * first (a lease that ran out), this throws so the duplicate outcome is rolled back. The update's content is
-     * dropped: only its id is needed to recognise a redelivery, and what people type (a card number for their payout
-     * details, a client's phone) should not lie around for the retention period.
+     * Marks an update processed; runs inside the transaction that commits its outcome (which holds the row since
+     * {@link #claimNext}). The update's content is dropped: only its id is needed to recognise a redelivery, and what
+     * people type (a card number for their payout details, a client's phone) should not lie around for the retention
+     * period.
      */
     void markProcessed(long updateId) {
-        int updated = jdbc.sql("""
-                        UPDATE telegram_inbox SET processed_at = now(), lease_until = NULL, payload = '{}'::jsonb
-                        WHERE update_id = ? AND processed_at IS NULL""")
-                .param(updateId).update();
-        if (updated != 1) {
+        if (!markProcessedIfOpen(updateId)) {
             throw new IllegalStateException("Update " + updateId + " was already processed");
         }
+    }
+
+    /**
+     * Marks an update processed unless someone else has (waiting for whoever holds it now); false then. This is the
+     * claim of a second transaction about the same update (telling the person it failed).
+     */
+    boolean markProcessedIfOpen(long updateId) {
+        return jdbc.sql("""
+                        UPDATE telegram_inbox SET processed_at = now(), lease_until = NULL, payload = '{}'::jsonb
+                        WHERE update_id = ? AND processed_at IS NULL""")
+                .param(updateId).update() == 1;
     }
 
     /** Marks an update done without processing it (unreadable, or given up on), with the reason. */
@@ -145,13 +156,18 @@ class Inbox {
                 .params(abbreviate(reason), updateId).update();
     }
 
-    /** Processing failed: the update is tried again after {@code delay}, and the chat's later updates wait for it. */
+    /**
+     * Processing failed (and was rolled back): one more attempt is counted, the update is tried again after
+     * {@code delay}, and the chat's later updates wait for it.
+     */
     void retryLater(long updateId, Duration delay, String error) {
-        jdbc.sql("UPDATE telegram_inbox SET lease_until = now() + make_interval(secs => ?), last_error = ? WHERE update_id = ? AND processed_at IS NULL")
+        jdbc.sql("""
+                        UPDATE telegram_inbox SET lease_until = now() + make_interval(secs => ?), last_error = ?, attempts = attempts + 1
+                        WHERE update_id = ? AND processed_at IS NULL""")
                 .params((double) delay.toMillis() / 1000, abbreviate(error), updateId).update();
     }
 
-    /** Chats with an update that is waiting and not held by anyone, oldest first. */
+    /** Chats with an update that is waiting (not backing off; it may be in the works right now), oldest first. */
     List<Long> chatsWithDueUpdates(int max) {
         return jdbc.sql("""
                         SELECT chat_id FROM telegram_inbox

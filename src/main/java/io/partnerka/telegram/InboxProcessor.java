@@ -28,16 +28,15 @@ import org.telegram.telegrambots.meta.api.objects.Update;
 
 /**
  * Works through the inbox: a small pool of workers, at most one per chat at a time, so one chat's updates are handled
- * in order while different chats go in parallel. Each update is handed to the conversation engine together with
- * marking it processed, so the outcome and the mark commit together. A periodic sweep (also right at start) picks up
+ * in order while different chats go in parallel. An update is claimed, handled by the conversation engine and
+ * marked processed in one transaction (a row lock held for the work, no lease written and cleared), so the outcome
+ * and the mark commit together and a crashed worker's claim goes with its connection. A periodic sweep (also right at start) picks up
  * whatever is left: updates recorded just before a crash, failures to retry, work of a stopped instance.
  */
 @Component
 class InboxProcessor implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(InboxProcessor.class);
-    /** Long enough for any update's transaction; a crashed worker's update is taken up again after it. */
-    static final Duration LEASE = Duration.ofSeconds(30);
     static final int MAX_ATTEMPTS = 10;
     static final int PHASE = Integer.MAX_VALUE - 10_000;
     private static final Duration CLEANUP_EVERY = Duration.ofMinutes(10);
@@ -142,71 +141,104 @@ class InboxProcessor implements SmartLifecycle {
         }
     }
 
-    /** Handles the chat's next update; false when there is none (or it must wait). */
-    private boolean processNext(long chatId) {
+    /** What one transaction claimed, for what follows when it fails. */
+    private static final class Attempt {
         Inbox.Claimed row;
+        Inbound inbound;
+        UpdateMapping.Kind kind;
+    }
+
+    /**
+     * Handles the chat's next update in one transaction: claim it (a row lock held for the work), do the work, write
+     * the replies, mark it processed, commit. True when the chat had another update waiting behind it; false when
+     * not, or there was none (or it must wait: backing off, or another worker has it). A failure rolls everything back; then the person is told in a second small transaction, or
+     * (the database away for a moment, or a failure that is not the person's) the retry is recorded in one.
+     */
+    private boolean processNext(long chatId) {
+        long started = System.nanoTime();
+        Attempt attempt = new Attempt();
         try {
-            row = inbox.claimNext(chatId, LEASE);
+            Boolean handled = tx.execute(status -> handleNext(chatId, attempt));
+            if (attempt.kind != null) metrics.processed(attempt.kind, started);
+            return Boolean.TRUE.equals(handled);
         } catch (RuntimeException e) {
-            log.warn("Cannot read the inbox of chat {} ({}); the sweep retries", chatId, Failures.describe(e));
-            return false;
-        }
-        if (row == null) return false;
-        if (row.attempts() > MAX_ATTEMPTS) {
-            log.error("Update {} of chat {} failed {} times and is given up", row.updateId(), chatId, MAX_ATTEMPTS);
-            inbox.giveUp(row.updateId(), "given up after " + MAX_ATTEMPTS + " attempts");
-            metrics.givenUp();
-            return true;
-        }
-        try {
-            handle(row);
-            return true;
-        } catch (RuntimeException e) {
+            Inbox.Claimed row = attempt.row;
+            if (row == null) {
+                log.warn("Cannot read the inbox of chat {} ({}); the sweep retries", chatId, Failures.describe(e));
+                return false;
+            }
+            RuntimeException failure = e;
+            if (attempt.inbound != null) {
+                long updateId = row.updateId();
+                try {
+                    engine.failed(attempt.inbound, e, () -> inbox.markProcessedIfOpen(updateId));
+                    metrics.processed(attempt.kind, started);
+                    return row.more();
+                } catch (RuntimeException again) {
+                    failure = again;
+                }
+            }
             metrics.failed();
-            Duration delay = backoff(row.attempts());
+            Duration delay = backoff(row.attempts() + 1);
             log.warn("Update {} of chat {} failed (attempt {}: {}); retrying in {} s", row.updateId(), chatId,
-                    row.attempts(), Failures.describe(e), delay.toSeconds());
+                    row.attempts() + 1, Failures.describe(failure), delay.toSeconds());
             try {
-                inbox.retryLater(row.updateId(), delay, Failures.describe(e));
+                inbox.retryLater(row.updateId(), delay, Failures.describe(failure));
             } catch (RuntimeException again) {
-                log.warn("Cannot reschedule update {} ({}); it is retried when its lease ends", row.updateId(),
+                log.warn("Cannot reschedule update {} ({}); the sweep takes it up again", row.updateId(),
                         Failures.describe(again));
             }
             return false;
         }
     }
 
-    private void handle(Inbox.Claimed row) {
-        long started = System.nanoTime();
+    /**
+     * The body of the update's transaction; true when an update was claimed and finished and the chat has another
+     * one waiting (looking again when it has none would be a transaction per update for nothing).
+     */
+    private boolean handleNext(long chatId, Attempt attempt) {
+        Inbox.Claimed row = inbox.claimNext(chatId);
+        if (row == null) return false;
+        attempt.row = row;
         long updateId = row.updateId();
+        if (row.attempts() >= MAX_ATTEMPTS) {
+            log.error("Update {} of chat {} failed {} times and is given up", updateId, chatId, row.attempts());
+            inbox.giveUp(updateId, "given up after " + row.attempts() + " attempts");
+            metrics.givenUp();
+            return row.more();
+        }
         Update update;
         UpdateMapping.Route route;
-        Inbound inbound = null;
         try {
             update = TelegramJson.read(row.payload());
             route = UpdateMapping.route(update);
-            if (route.kind() == UpdateMapping.Kind.PRIVATE) inbound = UpdateMapping.toInbound(update);
+            if (route.kind() == UpdateMapping.Kind.PRIVATE) attempt.inbound = UpdateMapping.toInbound(update);
         } catch (RuntimeException e) {
             // it will never read better: record why and go on with the chat's next update
             log.error("Update {} of chat {} cannot be read and is skipped ({})", updateId, row.chatId(), Failures.describe(e));
+            attempt.inbound = null;
             inbox.giveUp(updateId, "unreadable: " + Failures.describe(e));
             metrics.givenUp();
-            return;
+            return row.more();
         }
+        attempt.kind = route.kind();
         switch (route.kind()) {
-            case PRIVATE -> engine.handle(inbound, () -> inbox.markProcessed(updateId));
-            case BLOCKED -> tx.executeWithoutResult(status -> {
+            case PRIVATE -> {
+                engine.process(attempt.inbound);
+                inbox.markProcessed(updateId);
+            }
+            case BLOCKED -> {
                 chats.markUnreachable(route.chatId());
                 inbox.markProcessed(updateId);
                 log.info("Chat {} blocked the bot; nothing more is sent until they write again", route.chatId());
-            });
-            case GROUP_COMMAND -> tx.executeWithoutResult(status -> {
+            }
+            case GROUP_COMMAND -> {
                 answerInGroup(update, route.chatId());
                 inbox.markProcessed(updateId);
-            });
+            }
             case IGNORED -> inbox.giveUp(updateId, null);
         }
-        metrics.processed(route.kind(), started);
+        return row.more();
     }
 
     /** A command in a group gets one polite line pointing to the private chat; other bots' commands get nothing. */
@@ -222,7 +254,11 @@ class InboxProcessor implements SmartLifecycle {
     private void sweep() {
         try {
             if (!running) return;
-            for (Long chat : inbox.chatsWithDueUpdates(1000)) schedule(chat);
+            // a chat this instance works on already is left to its worker (which looks again when told more arrived):
+            // the sweep is for what nobody here is on, and with no lease written it also sees updates in the works
+            for (Long chat : inbox.chatsWithDueUpdates(1000)) {
+                if (!active.containsKey(chat)) schedule(chat);
+            }
             Instant now = Instant.now();
             if (now.isAfter(nextCleanup)) {
                 nextCleanup = now.plus(CLEANUP_EVERY);

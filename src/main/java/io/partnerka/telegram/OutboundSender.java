@@ -7,7 +7,11 @@ import io.partnerka.conversation.Reply;
 import io.partnerka.conversation.StoredDocuments;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
@@ -28,12 +32,15 @@ import org.telegram.telegrambots.meta.generics.TelegramClient;
  * (answering a button, an edit) that fails is logged and dropped.
  */
 @Component
-class OutboundSender implements SmartLifecycle {
+class OutboundSender implements SmartLifecycle, Outbox.HandOff {
 
     private static final Logger log = LoggerFactory.getLogger(OutboundSender.class);
     private static final Duration IDLE_POLL = Duration.ofSeconds(1);
     private static final int PREFETCH = 4;
     private static final long LINGER_MILLIS = 2;
+    private static final int RECORD_BATCH = 256;
+    /** A message handed over in memory goes out well within its claim's lease (60 s), or is left to the lease. */
+    private static final long HELD_MAX_AGE_NANOS = Duration.ofSeconds(30).toNanos();
 
     private final Outbox outbox;
     private final Chats chats;
@@ -47,6 +54,21 @@ class OutboundSender implements SmartLifecycle {
     private Semaphore slots;
     private Thread dispatcher;
     private volatile boolean running;
+    /** Deliveries Telegram confirmed, waiting to be recorded (one statement for all that arrived meanwhile). */
+    private final LinkedBlockingQueue<Done> deliveries = new LinkedBlockingQueue<>();
+    private Thread recorder;
+    private volatile boolean recording;
+    /** Messages handed over in memory, per chat in order (guarded by itself); a chat's queue has one runner. */
+    private final Map<Long, ArrayDeque<Held>> held = new HashMap<>();
+    private final AtomicInteger heldCount = new AtomicInteger();
+    private int heldMax;
+
+    private record Held(OutboundMessage message, long claimedAtNanos) {
+    }
+
+    /** A delivery to record; {@code held}: handed over in memory (its chat's next message is not the claim's). */
+    private record Done(Outbox.Delivery delivery, long chatId, boolean held) {
+    }
 
     OutboundSender(Outbox outbox, Chats chats, StoredDocuments documents, ObjectProvider<TelegramClient> clients,
                    TelegramProperties properties, TelegramMetrics metrics) {
@@ -76,14 +98,20 @@ class OutboundSender implements SmartLifecycle {
         pool = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
                 InboxProcessor.threads("telegram-sender-"));
         running = true;
+        recording = true;
+        recorder = InboxProcessor.threads("telegram-delivered-").newThread(this::recordDeliveries);
+        recorder.start();
         dispatcher = InboxProcessor.threads("telegram-outbox-").newThread(this::dispatch);
         dispatcher.start();
+        heldMax = concurrency * PREFETCH * 2;
+        outbox.handOffTo(this);
         log.info("Outbound sender started ({} calls at a time, rate limits {})", concurrency, limits.enabled() ? "on" : "off");
     }
 
     @Override
     public synchronized void stop() {
         if (!running) return;
+        outbox.handOffTo(null);
         running = false;
         dispatcher.interrupt();
         try {
@@ -93,6 +121,14 @@ class OutboundSender implements SmartLifecycle {
         } catch (InterruptedException e) {
             pool.shutdownNow();
             Thread.currentThread().interrupt();
+        } finally {
+            // what was delivered is recorded before the sender stops (unless the database is away)
+            recording = false;
+            try {
+                recorder.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -108,6 +144,84 @@ class OutboundSender implements SmartLifecycle {
 
     RateLimits limits() {
         return limits;
+    }
+
+    @Override
+    public boolean hasRoom() {
+        return running && heldCount.get() < heldMax;
+    }
+
+    /**
+     * Committed messages claimed for this instance: sent without a claim of their own, each chat's in order and one
+     * at a time (its runner), alongside what the claim takes (which never takes a chat's message while an earlier one
+     * is open).
+     */
+    @Override
+    public void take(List<OutboundMessage> messages, long claimedAtNanos) {
+        heldCount.addAndGet(messages.size());
+        List<Long> idle = new java.util.ArrayList<>();
+        synchronized (held) {
+            for (OutboundMessage m : messages) {
+                held.computeIfAbsent(m.chatId(), chat -> {
+                    idle.add(chat);
+                    return new ArrayDeque<>();
+                }).add(new Held(m, claimedAtNanos));
+            }
+        }
+        for (long chat : idle) {
+            try {
+                pool.execute(() -> sendHeld(chat));
+            } catch (RuntimeException e) {
+                // stopping: left to their lease
+                dropHeld(chat);
+            }
+        }
+    }
+
+    /**
+     * Sends a chat's messages handed over in memory, in order. When one is not delivered (a retry later, a refusal, a
+     * blocked chat) the chat's later ones go back to the claim, behind it; one held too long is left to its lease
+     * (another instance may take it then), and the chat's later ones with it.
+     */
+    private void sendHeld(long chatId) {
+        while (true) {
+            Held h;
+            synchronized (held) {
+                ArrayDeque<Held> queue = held.get(chatId);
+                h = queue == null ? null : queue.poll();
+                if (h == null) {
+                    held.remove(chatId);
+                    return;
+                }
+            }
+            heldCount.decrementAndGet();
+            if (System.nanoTime() - h.claimedAtNanos() > HELD_MAX_AGE_NANOS) {
+                log.warn("Outbox {} for chat {} waited too long to be sent; it and the chat's later messages are sent "
+                        + "when their claim's lease ends", h.message().id(), chatId);
+                dropHeld(chatId);
+                return;
+            }
+            if (!deliver(h.message(), true)) {
+                List<Long> rest = dropHeld(chatId);
+                try {
+                    outbox.release(rest);
+                } catch (RuntimeException e) {
+                    log.warn("Cannot give back {} messages of chat {} ({}); they are sent when their lease ends",
+                            rest.size(), chatId, Failures.describe(e));
+                }
+                return;
+            }
+        }
+    }
+
+    private List<Long> dropHeld(long chatId) {
+        ArrayDeque<Held> queue;
+        synchronized (held) {
+            queue = held.remove(chatId);
+        }
+        if (queue == null) return List.of();
+        heldCount.addAndGet(-queue.size());
+        return queue.stream().map(h -> h.message().id()).toList();
     }
 
     private void dispatch() {
@@ -132,7 +246,7 @@ class OutboundSender implements SmartLifecycle {
                 for (OutboundMessage message : batch) {
                     pool.execute(() -> {
                         try {
-                            deliver(message);
+                            deliver(message, false);
                         } finally {
                             slots.release();
                         }
@@ -152,27 +266,29 @@ class OutboundSender implements SmartLifecycle {
         }
     }
 
-    private void deliver(OutboundMessage m) {
+    /** Makes the call and records (or queues the record of) its outcome; true when Telegram has the message. */
+    private boolean deliver(OutboundMessage m, boolean held) {
         String method = m.reply().getClass().getSimpleName();
         try {
             if (m.unreachable()) {
                 // blocked the bot: nothing is sent until they write again (which makes them reachable)
                 outbox.failed(m.id(), "chat unreachable");
                 log.debug("Outbox {} not sent: chat {} is unreachable", m.id(), m.chatId());
-                return;
+                return false;
             }
             // a document sent by reference (an invoice) is read from where its feature keeps it, just now
             Reply reply = documents.resolve(m.reply()).orElse(null);
             if (reply == null) {
                 record(m, () -> outbox.failed(m.id(), "the stored document no longer exists"));
                 log.warn("Outbox {} for chat {} not sent: its stored document no longer exists", m.id(), m.chatId());
-                return;
+                return false;
             }
             if (ReplyRenderer.counted(reply)) limits.acquire(m.chatId());
             Integer messageId = ReplyRenderer.send(client, m.chatId(), reply);
             metrics.sent();
-            recordDelivered(m, messageId);
+            recordDelivered(m, messageId, held);
             log.debug("Delivered outbox {} ({}) to chat {}", m.id(), method, m.chatId());
+            return true;
         } catch (InterruptedException e) {
             // shutting down: the claim's lease brings the message back
             Thread.currentThread().interrupt();
@@ -183,17 +299,65 @@ class OutboundSender implements SmartLifecycle {
             } catch (InterruptedException stopping) {
                 Thread.currentThread().interrupt();
             }
-        } finally {
-            outbox.signalAfterCommit(); // the chat's next message may be due now
         }
+        // the outcome's record wakes the claim (retryAt, failed, release; a delivery once the recorder has it)
+        return false;
     }
 
     /**
      * Telegram has the message: keep trying to record that (the database may be away for a while), because a row left
      * in SENDING is sent again when its lease ends — the person would read it twice.
      */
-    private void recordDelivered(OutboundMessage m, Integer messageId) throws InterruptedException {
-        record(m, () -> outbox.delivered(m.id(), messageId));
+    private void recordDelivered(OutboundMessage m, Integer messageId, boolean held) {
+        deliveries.add(new Done(new Outbox.Delivery(m.id(), messageId), m.chatId(), held));
+    }
+
+    /**
+     * Records deliveries in batches: whatever arrived while the previous statement ran goes in the next one (a
+     * transaction per delivered message was a third of the transactions per update). A failed statement is retried
+     * until the database is back; the chat's next message is claimed only once its predecessor is recorded.
+     */
+    private void recordDeliveries() {
+        List<Done> batch = new java.util.ArrayList<>();
+        while (recording || !deliveries.isEmpty()) {
+            try {
+                Done first = deliveries.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) continue;
+                batch.add(first);
+                deliveries.drainTo(batch, RECORD_BATCH - 1);
+                long backoff = 100;
+                for (int attempt = 1; ; attempt++) {
+                    try {
+                        outbox.deliveredAll(batch.stream().map(Done::delivery).toList());
+                        if (attempt > 1) log.info("Recorded {} deliveries after {} attempts", batch.size(), attempt);
+                        break;
+                    } catch (RuntimeException e) {
+                        if (!recording) {
+                            log.warn("Stopping before {} deliveries were recorded: they are sent again after their lease",
+                                    batch.size());
+                            break;
+                        }
+                        if (attempt == 1) {
+                            log.warn("Cannot record {} deliveries ({}); retrying", batch.size(), Failures.describe(e));
+                        }
+                        Thread.sleep(backoff);
+                        backoff = Math.min(backoff * 2, 1_000);
+                    }
+                }
+                // the claim looks again when a chat's next message may be due now: after one it took, or when this
+                // instance wrote a message that waits behind a handed-over one (a claim per delivery, most finding
+                // nothing, was the database's most frequent statement)
+                boolean wake = false;
+                for (Done d : batch) wake |= !d.held() || outbox.waitsBehind(d.chatId());
+                batch.clear();
+                if (wake) outbox.signalAfterCommit();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.error("Delivery recorder failed ({}); going on", Failures.describe(e), e);
+                batch.clear();
+            }
+        }
     }
 
     /**

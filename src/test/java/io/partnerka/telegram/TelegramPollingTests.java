@@ -292,6 +292,35 @@ class TelegramPollingTests {
     }
 
     @Test
+    void aReplyThatMustWaitKeepsTheChatsLaterRepliesBehindIt() {
+        // a button press writes two replies in one transaction (the text, then the button's answer), handed to the
+        // sender in memory; the text draws a 429: the answer must not overtake it
+        long chat = 1015;
+        updates.receive(List.of(update(chat, "/language")));
+        FakeBotApi.Call choice = api.awaitCalls("sendMessage", chat, 1).get(0);
+        String english = null;
+        for (JsonNode row : choice.json("reply_markup").path("inline_keyboard")) {
+            String data = row.get(0).path("callback_data").asText();
+            if (data.startsWith("lang:en")) english = data;
+        }
+        assertThat(english).isNotNull();
+        await().atMost(WAIT).until(() -> outboxStatuses(chat).equals(List.of("SENT")));
+
+        long press = updateIds.incrementAndGet();
+        api.failNext("sendMessage", c -> Long.valueOf(chat).equals(c.chatId()), FakeBotApi.tooManyRequests(1));
+        updates.receive(List.of(FakeBotApi.toUpdate(FakeBotApi.callbackUpdate(press, chat, english, 1))));
+
+        List<FakeBotApi.Call> texts = api.awaitCalls("sendMessage", chat, 3); // the choice, the 429, the retry
+        FakeBotApi.Call answer = api.awaitCalls("answerCallbackQuery",
+                c -> ("cbq" + press).equals(c.param("callback_query_id")), 1, WAIT).get(0);
+        assertThat(texts.get(2).text()).isEqualTo("Done, I will speak English now.");
+        assertThat(answer.at()).isAfterOrEqualTo(texts.get(2).at());
+        await().atMost(WAIT).until(() -> outboxStatuses(chat).equals(List.of("SENT", "SENT", "SENT")));
+        assertThat(api.calls("answerCallbackQuery").stream()
+                .filter(c -> ("cbq" + press).equals(c.param("callback_query_id")))).hasSize(1);
+    }
+
+    @Test
     void groupsGetAPoliteHint_andTheirChatterIsIgnored() {
         await().atMost(WAIT).until(identity::confirmed);
         long group = -2001;
