@@ -88,14 +88,15 @@ class Inbox {
         return false;
     }
 
-    /** Of these rows, the update ids already recorded with a different content: a reused id, not a redelivery. */
+    /** Of these rows, the update ids already recorded with a different content: a reused id, not a redelivery (a
+     * processed update keeps no content, so its redelivery is not one). */
     List<Long> reusedIds(List<Row> rows) {
         Long[] ids = rows.stream().map(Row::updateId).toArray(Long[]::new);
         String[] payloads = rows.stream().map(Row::payload).toArray(String[]::new);
         return jdbc.sql("""
                         SELECT t.update_id FROM telegram_inbox t
                         JOIN unnest(?::bigint[], ?::text[]) AS n(u, p) ON n.u = t.update_id
-                        WHERE t.payload <> n.p::jsonb""")
+                        WHERE t.payload <> n.p::jsonb AND t.payload <> '{}'::jsonb""")
                 .params(ids, payloads).query(Long.class).list();
     }
 
