@@ -71,7 +71,8 @@ final class Journeys implements BotApiServer.Listener {
         return steps;
     }
 
-    private static String toLetters(long n) {
+    /** A number as letters (names may not hold digits). */
+    static String toLetters(long n) {
         StringBuilder s = new StringBuilder();
         do {
             s.append((char) ('a' + n % 26));

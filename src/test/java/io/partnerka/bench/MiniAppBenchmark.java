@@ -215,18 +215,10 @@ final class MiniAppBenchmark {
     private String newClient() {
         int i = phones.incrementAndGet();
         // +7 926 …: Russian mobile numbers, distinct from the partners' own (+7 916 …)
-        return "{\"name\":\"Client Number" + letters(i) + "\",\"phone\":\"+7926" + String.format(Locale.ROOT, "%07d", i)
+        return "{\"name\":\"Client Number" + Journeys.toLetters(i) + "\",\"phone\":\"+7926" + String.format(Locale.ROOT, "%07d", i)
                 + "\",\"product\":\"accounting\",\"comment\":\"from the benchmark\"}";
     }
 
-    private static String letters(long n) {
-        StringBuilder s = new StringBuilder();
-        do {
-            s.append((char) ('a' + n % 26));
-            n /= 26;
-        } while (n > 0);
-        return s.toString();
-    }
 
     private HttpResponse<String> get(String path, String auth) throws IOException, InterruptedException {
         return http.send(request(path, auth, null).build(), HttpResponse.BodyHandlers.ofString());
