@@ -296,17 +296,23 @@ class TwoInstancesDrillTests {
         assertThat(api.answered("sendMessage").stream().filter(c -> text.equals(c.text())).count()).isEqualTo(total);
     }
 
-    @Test
-    @Order(5)
-    void aPayoutRequestedApprovedAndPaidTwiceAtOnceThroughBothInstances_paidOnce() throws Exception {
-        long user = 35_000;
+    /** The managers' chats, an approved partner and approved card requisites (sealed value not needed here). */
+    private long partnerWithRequisites(long user, String masked) {
         for (long manager : List.of(M1, M2)) chat(manager);
         long partnerId = partner(user, "APPROVED");
         jdbc.sql("""
                         INSERT INTO requisites (partner_id, version, method, account_cipher, account_masked, account_fingerprint,
                                                 legal_name, currency, status, decided_at)
-                        VALUES (?, 1, 'card', 'sealed', '•••• 1111', 'fingerprint', ?, 'RUB', 'APPROVED', now())""")
-                .params(partnerId, "Partner " + user).update();
+                        VALUES (?, 1, 'card', 'sealed', ?, 'fingerprint', ?, 'RUB', 'APPROVED', now())""")
+                .params(partnerId, masked, "Partner " + user).update();
+        return partnerId;
+    }
+
+    @Test
+    @Order(5)
+    void aPayoutRequestedApprovedAndPaidTwiceAtOnceThroughBothInstances_paidOnce() throws Exception {
+        long user = 35_000;
+        long partnerId = partnerWithRequisites(user, "•••• 1111");
         for (int i = 0; i < 2; i++) {
             long deal = jdbc.sql("""
                             INSERT INTO deal (partner_id, client_name, client_phone, product, status)
@@ -509,13 +515,7 @@ class TwoInstancesDrillTests {
     @Order(7)
     void aPayoutApprovedAtOnceInTheMiniAppTheBotAndTheWebApp_oneDecisionOneAuditEntryOneMessage() throws Exception {
         long user = 37_000;
-        for (long manager : List.of(M1, M2)) chat(manager);
-        long partnerId = partner(user, "APPROVED");
-        jdbc.sql("""
-                        INSERT INTO requisites (partner_id, version, method, account_cipher, account_masked, account_fingerprint,
-                                                legal_name, currency, status, decided_at)
-                        VALUES (?, 1, 'card', 'sealed', '•••• 2222', 'fingerprint', ?, 'RUB', 'APPROVED', now())""")
-                .params(partnerId, "Partner " + user).update();
+        long partnerId = partnerWithRequisites(user, "•••• 2222");
         long earning = jdbc.sql("""
                         INSERT INTO deal (partner_id, client_name, client_phone, product, status)
                         VALUES (?, 'Mini race client', '+79992000001', 'accounting', 'contract') RETURNING id""")
