@@ -5,6 +5,7 @@ import io.partnerka.approval.Approvals;
 import io.partnerka.support.Support;
 import io.partnerka.support.SupportThread;
 import java.util.List;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -37,7 +38,7 @@ class ApprovalDesk {
     }
 
     List<Item> pending(Operator reader, int limit) {
-        return approvals.pending(limit).stream().map(v -> item(v, reader)).toList();
+        return items(approvals.pending(limit), reader);
     }
 
     int pendingCount() {
@@ -46,13 +47,14 @@ class ApprovalDesk {
 
     /** Items decided lately, newest first. */
     List<Item> decided(Operator reader, int limit) {
-        return jdbc.sql("SELECT id FROM approval_item WHERE status <> 'PENDING' ORDER BY decided_at DESC NULLS LAST, id DESC LIMIT ?")
+        List<ApprovalView> decided = jdbc.sql("SELECT id FROM approval_item WHERE status <> 'PENDING' ORDER BY decided_at DESC NULLS LAST, id DESC LIMIT ?")
                 .param(limit).query(Long.class).list().stream()
-                .map(id -> approvals.find(id).orElseThrow()).map(v -> item(v, reader)).toList();
+                .map(id -> approvals.find(id).orElseThrow()).toList();
+        return items(decided, reader);
     }
 
     Item find(long id, Operator reader) {
-        return approvals.find(id).map(v -> item(v, reader)).orElseThrow(() -> notFound("approval item", id));
+        return approvals.find(id).map(v -> items(List.of(v), reader).get(0)).orElseThrow(() -> notFound("approval item", id));
     }
 
     void approve(long id, Operator operator) {
@@ -74,13 +76,12 @@ class ApprovalDesk {
         support.answer(operator.actorId(), operator.name(), threadId, text);
     }
 
-    private Item item(ApprovalView v, Operator reader) {
-        // in the reader's page language, not the language of their chat with the bot
-        String card = approvals.cardText(v, reader.language());
-        String decision = v.isPending() ? null : approvals.decisionLine(v, reader.language());
-        return new Item(v.id(), v.kind(), v.subjectId(), v.kind() + "#" + v.subjectId(), v.status(), v.createdAt(), card,
-                decision, v.decidedByName(),
-                v.decidedAt(), v.reason());
+    private List<Item> items(List<ApprovalView> views, Operator reader) {
+        // in the reader's page language, not the language of their chat with the bot; each kind's cards read together
+        Map<Long, String> cards = approvals.cardTexts(views, reader.language());
+        return views.stream().map(v -> new Item(v.id(), v.kind(), v.subjectId(), v.kind() + "#" + v.subjectId(), v.status(),
+                v.createdAt(), cards.get(v.id()), v.isPending() ? null : approvals.decisionLine(v, reader.language()),
+                v.decidedByName(), v.decidedAt(), v.reason())).toList();
     }
 
     static ResponseStatusException notFound(String what, Object id) {

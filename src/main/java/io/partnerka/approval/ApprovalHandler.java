@@ -12,6 +12,13 @@ public interface ApprovalHandler {
     /** The card a manager reads (Telegram HTML) in the given language. */
     String card(long subjectId, String language);
 
+    /** The cards of several items of this kind by subject id; one by one unless the kind can do better. */
+    default java.util.Map<Long, String> cards(java.util.Collection<Long> subjectIds, String language) {
+        java.util.Map<Long, String> out = new java.util.HashMap<>();
+        for (long id : subjectIds) out.put(id, card(id, language));
+        return out;
+    }
+
     void approved(long subjectId, Decider decider);
 
     void rejected(long subjectId, Decider decider, String reason);

@@ -103,11 +103,23 @@ public class Approvals {
      * #2's application, as the audit log's {@code application#2}); the queue's own ids stay internal.
      */
     public String cardText(ApprovalView item, String lang) {
-        String body = messages.text(lang, "approval.card", Map.of(
-                "id", item.subjectId(),
-                "kind", messages.text(lang, "approval.kind." + item.kind()),
-                "card", new io.partnerka.conversation.Messages.Trusted(handler(item.kind()).card(item.subjectId(), lang))));
-        return item.isPending() ? body : body + "\n\n" + decisionLine(item, lang);
+        return cardTexts(List.of(item), lang).get(item.id());
+    }
+
+    /** {@link #cardText} of several items by item id, each kind's cards read together (a queue shows many). */
+    public Map<Long, String> cardTexts(List<ApprovalView> items, String lang) {
+        Map<Long, String> out = new java.util.HashMap<>();
+        items.stream().collect(java.util.stream.Collectors.groupingBy(ApprovalView::kind)).forEach((kind, ofKind) -> {
+            Map<Long, String> cards = handler(kind).cards(ofKind.stream().map(ApprovalView::subjectId).toList(), lang);
+            for (ApprovalView item : ofKind) {
+                String body = messages.text(lang, "approval.card", Map.of(
+                        "id", item.subjectId(),
+                        "kind", messages.text(lang, "approval.kind." + kind),
+                        "card", new io.partnerka.conversation.Messages.Trusted(cards.get(item.subjectId()))));
+                out.put(item.id(), item.isPending() ? body : body + "\n\n" + decisionLine(item, lang));
+            }
+        });
+        return out;
     }
 
     /** "✅ Approved by Maria, 12 May 2026, 14:30 Moscow time" in the reader's language. */

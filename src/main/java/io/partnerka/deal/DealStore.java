@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -92,6 +93,27 @@ class DealStore {
     List<DealView> inStatuses(List<String> statuses, int limit) {
         return jdbc.sql("SELECT * FROM deal WHERE status IN (:statuses) ORDER BY status_changed_at, id LIMIT :limit")
                 .param("statuses", statuses).param("limit", limit).query(DealStore::view).list();
+    }
+
+    /** The first {@code perStatus} deals of each status, the longest unchanged first (a board's columns), in one query. */
+    List<DealView> firstOfEachStatus(List<String> statuses, int perStatus) {
+        return jdbc.sql("""
+                        SELECT d.* FROM unnest(?::text[]) AS s(status)
+                        CROSS JOIN LATERAL (SELECT * FROM deal WHERE deal.status = s.status ORDER BY status_changed_at, id LIMIT ?) d""")
+                .params(statuses.toArray(String[]::new), perStatus).query(DealStore::view).list();
+    }
+
+    /** One status's deals from {@code offset} on, the longest unchanged first (a board column's next page). */
+    List<DealView> inStatus(String status, int offset, int limit) {
+        return jdbc.sql("SELECT * FROM deal WHERE status = ? ORDER BY status_changed_at, id OFFSET ? LIMIT ?")
+                .params(status, offset, limit).query(DealStore::view).list();
+    }
+
+    Map<String, Integer> countByStatus(List<String> statuses) {
+        Map<String, Integer> out = new java.util.HashMap<>();
+        jdbc.sql("SELECT status, count(*) FROM deal WHERE status = ANY(?) GROUP BY status").param(statuses.toArray(String[]::new))
+                .query((rs, n) -> out.put(rs.getString(1), rs.getInt(2))).list();
+        return out;
     }
 
     /** Deals in an open status (not paid, lost or refunded) unchanged since before {@code before}, oldest first. */

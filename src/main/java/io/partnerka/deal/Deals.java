@@ -163,6 +163,23 @@ public class Deals {
         return store.inStatuses(statuses, limit);
     }
 
+    /** A board of the given statuses: each column's first {@code perStatus} deals, longest unchanged first, and its size. */
+    public record BoardColumn(String status, int total, List<DealView> deals) {
+    }
+
+    public List<BoardColumn> board(List<String> statuses, int perStatus) {
+        Map<String, List<DealView>> first = new java.util.HashMap<>();
+        store.firstOfEachStatus(statuses, perStatus).forEach(d -> first.computeIfAbsent(d.status(), s -> new java.util.ArrayList<>()).add(d));
+        Map<String, Integer> totals = store.countByStatus(statuses);
+        return statuses.stream().map(s -> new BoardColumn(s, totals.getOrDefault(s, 0), first.getOrDefault(s, List.of()))).toList();
+    }
+
+    /** One board column from {@code offset} on (its next page). */
+    public BoardColumn boardColumn(String status, int offset, int limit) {
+        return new BoardColumn(status, store.countByStatus(List.of(status)).getOrDefault(status, 0),
+                store.inStatus(status, offset, limit));
+    }
+
     /** A deal's history, oldest first. */
     public List<HistoryEntry> history(long dealId) {
         return store.history(dealId);

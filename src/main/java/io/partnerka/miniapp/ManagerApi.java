@@ -11,7 +11,6 @@ import io.partnerka.deal.Deals;
 import io.partnerka.partner.Partners;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +20,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -34,7 +34,7 @@ import org.springframework.web.bind.annotation.RestController;
 class ManagerApi {
 
     static final String CHANNEL = "miniapp";
-    private static final int QUEUE_PAGE = 25, BOARD_LIMIT = 500;
+    private static final int QUEUE_PAGE = 25, BOARD_COLUMN = 20, BOARD_PAGE = 50;
 
     private final Approvals approvals;
     private final Deals deals;
@@ -53,18 +53,21 @@ class ManagerApi {
     /**
      * The oldest {@code QUEUE_PAGE} pending items with their cards, and how many wait in all: each card reads its
      * subject, partner and balance, so a queue of a hundred payouts made every opening cost five hundred queries; the
-     * page shows the next ones as these are decided. One read-only transaction for all the cards.
+     * page shows the next ones as these are decided. The cards of one kind are read together (a payout's in four
+     * queries for the whole page), in one read-only transaction.
      */
     @GetMapping("/queue")
     @Transactional(readOnly = true)
     Map<String, Object> queue(MiniAppUser user) {
         manager(user);
-        List<QueueItem> items = approvals.pending(QUEUE_PAGE).stream().map(v -> item(v, user.language())).toList();
+        List<ApprovalView> pending = approvals.pending(QUEUE_PAGE);
+        Map<Long, String> cards = approvals.cardTexts(pending, user.language());
+        List<QueueItem> items = pending.stream().map(v -> item(v, cards.get(v.id()))).toList();
         return Map.of("items", items, "total", Math.max(items.size(), approvals.pendingCount()));
     }
 
-    private QueueItem item(ApprovalView v, String lang) {
-        String card = Plain.text(approvals.cardText(v, lang));
+    private static QueueItem item(ApprovalView v, String cardText) {
+        String card = Plain.text(cardText);
         String title = card.lines().filter(l -> !l.isBlank()).findFirst().orElse(v.kind() + "#" + v.subjectId()).strip();
         return new QueueItem(v.id(), v.kind(), v.kind() + "#" + v.subjectId(), v.subjectId(), title, card,
                 "payout".equals(v.kind()) ? "/app/api/payouts/" + v.subjectId() + "/invoice.pdf" : null, v.createdAt());
@@ -94,32 +97,38 @@ class ManagerApi {
     record Card(long id, String client, String partner, Long partnerId, Money amount, Instant updatedAt, int version) {
     }
 
-    record Column(String status, String label, List<Card> deals) {
+    record Column(String status, String label, int total, List<Card> deals) {
     }
 
     record Board(List<Column> columns, Map<String, List<String>> next, List<String> currencies) {
     }
 
-    /** Every deal in every status (the same scope as the bot's /deals, which lists all open deals to every manager). */
+    /**
+     * The deals by status (the same scope as the bot's /deals: every manager sees every deal): each column's
+     * {@code BOARD_COLUMN} longest unchanged with its size; {@code ?status=…&offset=…} gives that column's next
+     * {@code BOARD_PAGE}. A phone shows a few cards at a time, and the paid and lost columns only grow.
+     */
     @GetMapping("/deals/board")
-    Board board(MiniAppUser user) {
+    @Transactional(readOnly = true)
+    Board board(MiniAppUser user, @RequestParam(required = false) String status, @RequestParam(defaultValue = "0") int offset) {
         manager(user);
         String lang = user.language();
         List<String> statuses = deals.pipeline().all();
-        Map<String, List<Card>> byStatus = new LinkedHashMap<>();
-        statuses.forEach(s -> byStatus.put(s, new ArrayList<>()));
-        List<DealView> all = deals.inStatuses(statuses, BOARD_LIMIT);
-        Map<Long, String> names = partners.names(all.stream().map(DealView::partnerId).distinct().toList());
-        for (DealView d : all) {
-            String partner = names.getOrDefault(d.partnerId(), "—");
-            byStatus.computeIfAbsent(d.status(), s -> new ArrayList<>()).add(new Card(d.id(), d.clientName(), partner,
-                    d.partnerId(), Money.of(d.amount(), d.currency(), lang), d.statusChangedAt(), d.version()));
+        List<Deals.BoardColumn> columns;
+        if (status == null) {
+            columns = deals.board(statuses, BOARD_COLUMN);
+        } else {
+            if (!statuses.contains(status) || offset < 0) throw MiniAppErrors.Refusal.notFound();
+            columns = List.of(deals.boardColumn(status, offset, BOARD_PAGE));
         }
+        Map<Long, String> names = partners.names(columns.stream().flatMap(c -> c.deals().stream())
+                .map(DealView::partnerId).distinct().toList());
         Map<String, List<String>> next = new LinkedHashMap<>();
         statuses.forEach(s -> next.put(s, deals.pipeline().nextFrom(s)));
-        List<Column> columns = byStatus.entrySet().stream()
-                .map(e -> new Column(e.getKey(), deals.statusLabel(e.getKey(), lang), e.getValue())).toList();
-        return new Board(columns, next, deals.currencies());
+        return new Board(columns.stream().map(c -> new Column(c.status(), deals.statusLabel(c.status(), lang), c.total(),
+                c.deals().stream().map(d -> new Card(d.id(), d.clientName(), names.getOrDefault(d.partnerId(), "—"),
+                        d.partnerId(), Money.of(d.amount(), d.currency(), lang), d.statusChangedAt(), d.version())).toList()))
+                .toList(), next, deals.currencies());
     }
 
     record Move(String status, String comment, String amount, String currency, Integer version) {

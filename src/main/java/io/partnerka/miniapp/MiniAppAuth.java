@@ -81,7 +81,7 @@ class MiniAppAuth implements WebMvcConfigurer, HandlerInterceptor, HandlerMethod
     private MiniAppUser user(MiniAppSigner.Verified v) {
         String language = notifier.knownLanguage(v.userId()).orElseGet(() -> messages.languageFor(v.languageCode()));
         if (roles.isManager(v.userId())) return new MiniAppUser(v.userId(), v.name(), language, MiniAppUser.MANAGER, null);
-        PartnerView partner = partners.byUser(v.userId()).filter(PartnerView::isApproved).orElse(null);
+        PartnerView partner = partners.readByUser(v.userId()).filter(PartnerView::isApproved).orElse(null);
         if (partner != null) return new MiniAppUser(v.userId(), partner.name(), language, MiniAppUser.PARTNER, partner.id());
         return new MiniAppUser(v.userId(), v.name(), language, MiniAppUser.APPLICANT, null);
     }

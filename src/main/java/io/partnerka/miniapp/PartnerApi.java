@@ -34,6 +34,7 @@ import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -45,7 +46,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The partner's views of the Mini App (see docs/miniapp.md for the contract). Every read is of the caller's own
  * data, found through their partner id from the signed initData; an id of someone else's object answers exactly
- * like an id that does not exist (404). Every change goes through the same service method the chat uses.
+ * like an id that does not exist (404). Every change goes through the same service method the chat uses. A view
+ * reads in one transaction (one connection and one BEGIN/COMMIT, not one per module call it makes).
  */
 @RestController
 @RequestMapping("/app/api")
@@ -85,6 +87,7 @@ class PartnerApi {
     }
 
     @GetMapping("/me")
+    @Transactional(readOnly = true)
     Me me(MiniAppUser user) {
         return new Me(user.role(), user.name(), user.language(), user.userId(), user.partnerId(),
                 user.isPartner() ? balance(user) : null);
@@ -105,6 +108,7 @@ class PartnerApi {
     }
 
     @GetMapping("/home")
+    @Transactional(readOnly = true)
     Home home(MiniAppUser user) {
         long partnerId = partner(user);
         String lang = user.language();
@@ -183,6 +187,7 @@ class PartnerApi {
     }
 
     @GetMapping("/clients")
+    @Transactional(readOnly = true)
     Clients clients(MiniAppUser user, @RequestParam(required = false) String q, @RequestParam(required = false) String status) {
         long partnerId = partner(user);
         String lang = user.language();
@@ -238,6 +243,7 @@ class PartnerApi {
     }
 
     @GetMapping("/payouts")
+    @Transactional(readOnly = true)
     PayoutsView payouts(MiniAppUser user) {
         long partnerId = partner(user);
         String lang = user.language();
@@ -319,6 +325,7 @@ class PartnerApi {
     }
 
     @GetMapping("/training")
+    @Transactional(readOnly = true)
     Map<String, Object> training(MiniAppUser user) {
         List<Course> courses = training.statusOf(user.userId(), user.language()).stream()
                 .map(c -> new Course(c.courseId(), c.title(), c.mandatory(), c.lessons(), c.lessonsRead(), c.isPassed(),
@@ -329,12 +336,14 @@ class PartnerApi {
     }
 
     @GetMapping("/kb")
+    @Transactional(readOnly = true)
     Map<String, Object> kb(MiniAppUser user, @RequestParam(required = false) String q) {
         return Map.of("sections", kb.sections(user.userId(), user.isManager(), user.language()),
                 "results", kb.search(user.userId(), user.isManager(), user.language(), q, 20));
     }
 
     @GetMapping("/kb/{id}")
+    @Transactional(readOnly = true)
     KnowledgeShelf.Article article(MiniAppUser user, @PathVariable String id) {
         return kb.article(user.userId(), user.isManager(), user.language(), id).orElseThrow(MiniAppErrors.Refusal::notFound);
     }
@@ -348,6 +357,7 @@ class PartnerApi {
     }
 
     @GetMapping("/invitations")
+    @Transactional // the partner's referral code is made on its first showing
     Invitations invitations(MiniAppUser user) {
         long partnerId = partner(user);
         String lang = user.language();

@@ -141,6 +141,16 @@ public class Ledger {
                 .single();
     }
 
+    /** What each of several partners has available in one currency (a queue of payout cards shows it on each), in one query. */
+    public Map<Long, BigDecimal> availableOf(Collection<Long> partnerIds, String currency) {
+        Map<Long, BigDecimal> out = new LinkedHashMap<>();
+        if (partnerIds.isEmpty()) return out;
+        jdbc.sql("SELECT partner_id, sum(amount) FROM ledger_entry WHERE partner_id IN (:ids) AND currency = :currency GROUP BY partner_id")
+                .param("ids", List.copyOf(partnerIds)).param("currency", currency)
+                .query((rs, n) -> out.put(rs.getLong(1), rs.getBigDecimal(2).setScale(2))).list();
+        return out;
+    }
+
     /** Balances in every currency the partner has entries in. */
     public List<Balance> balances(long partnerId) {
         return jdbc.sql("SELECT currency, coalesce(sum(amount) FILTER (WHERE type IN " + EARNINGS + "), 0), sum(amount) "

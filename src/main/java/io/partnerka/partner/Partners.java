@@ -1,6 +1,7 @@
 package io.partnerka.partner;
 
 import io.partnerka.conversation.Formats;
+import io.partnerka.conversation.Input;
 import io.partnerka.approval.Approvals;
 import io.partnerka.conversation.Notifier;
 import io.partnerka.conversation.Roles;
@@ -49,6 +50,29 @@ public class Partners {
 
     public Optional<PartnerView> byUser(long userId) {
         return ofUser(userId).map(Partner::view);
+    }
+
+    /**
+     * The same as {@link #byUser}, read with one plain query outside any persistence context: for callers that only
+     * look and ask often (the Mini App on every request), where a Hibernate session and transaction cost more than
+     * the query itself.
+     */
+    public Optional<PartnerView> readByUser(long userId) {
+        return jdbc.sql("""
+                        SELECT id, user_id, chat_id, status, type, name, city, phone, email, source, segment, manager_id, score,
+                               applied_at, decided_at FROM partner WHERE user_id = ?""")
+                .param(userId).query((rs, n) -> {
+                    long managerId = rs.getLong("manager_id");
+                    Long manager = rs.wasNull() ? null : managerId;
+                    int score = rs.getInt("score");
+                    Integer scored = rs.wasNull() ? null : score;
+                    java.sql.Timestamp decided = rs.getTimestamp("decided_at");
+                    return new PartnerView(rs.getLong("id"), rs.getLong("user_id"), rs.getLong("chat_id"),
+                            PartnerStatus.valueOf(rs.getString("status")), rs.getString("type"), rs.getString("name"),
+                            rs.getString("city"), Input.maskPhone(rs.getString("phone")), rs.getString("email"),
+                            rs.getString("source"), rs.getString("segment"), manager, scored,
+                            rs.getTimestamp("applied_at").toInstant(), decided == null ? null : decided.toInstant());
+                }).optional();
     }
 
     /**

@@ -113,6 +113,13 @@ public class Payouts {
         return jdbc.sql("SELECT " + COLUMNS + " FROM payout WHERE id = ?").param(id).query(Payouts::view).optional();
     }
 
+    /** Several requests by id, in one query (a queue shows many cards). */
+    public List<PayoutView> find(java.util.Collection<Long> ids) {
+        if (ids.isEmpty()) return List.of();
+        return jdbc.sql("SELECT " + COLUMNS + " FROM payout WHERE id IN (:ids)").param("ids", List.copyOf(ids))
+                .query(Payouts::view).list();
+    }
+
     /** A partner's requests, newest first. */
     public List<PayoutView> of(long partnerId, int limit) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM payout WHERE partner_id = ? ORDER BY id DESC LIMIT ?")

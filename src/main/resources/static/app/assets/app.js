@@ -46,7 +46,7 @@
             'kind.application': 'Application', 'kind.payout': 'Payout', 'kind.requisites': 'Requisites',
             'deals.move': 'Move', 'deals.to': 'New status', 'deals.comment': 'Comment for the partner',
             'deals.amount': 'Paid amount', 'deals.currency': 'Currency', 'deals.moved': 'Deal moved',
-            'deals.none': 'No deals.', 'deals.noMoves': 'No moves from here.',
+            'deals.none': 'No deals.', 'deals.noMoves': 'No moves from here.', 'deals.more': 'Show more ({left} left)',
             'applicant.title': 'Welcome!', 'applicant.text': 'Your cabinet opens once a manager approves your application. Apply or follow it in the chat with the bot.',
             'applicant.chat': 'Back to the chat',
             'auth.title': 'Open it from Telegram', 'auth.text': 'This page is the bot\'s cabinet: open it with the menu button in the chat with the bot.',
@@ -89,7 +89,7 @@
             'kind.application': 'Заявка', 'kind.payout': 'Выплата', 'kind.requisites': 'Реквизиты',
             'deals.move': 'Перевести', 'deals.to': 'Новый статус', 'deals.comment': 'Комментарий для партнёра',
             'deals.amount': 'Сумма оплаты', 'deals.currency': 'Валюта', 'deals.moved': 'Сделка переведена',
-            'deals.none': 'Сделок нет.', 'deals.noMoves': 'Отсюда перевести некуда.',
+            'deals.none': 'Сделок нет.', 'deals.noMoves': 'Отсюда перевести некуда.', 'deals.more': 'Показать ещё (осталось {left})',
             'applicant.title': 'Добро пожаловать!', 'applicant.text': 'Кабинет откроется, когда менеджер одобрит вашу заявку. Подать её и следить за ней можно в чате с ботом.',
             'applicant.chat': 'Вернуться в чат',
             'auth.title': 'Откройте из Telegram', 'auth.text': 'Это кабинет бота: откройте его кнопкой меню в чате с ботом.',
@@ -815,16 +815,36 @@
         const labels = Object.fromEntries((d.columns || []).map(c => [c.status, c.label]));
         const paid = d.paid || 'paid';
         const currencies = d.currencies || ['RUB'];
-        const columns = (d.columns || []).filter(c => c.deals?.length);
+        const columns = (d.columns || []).filter(c => c.total);
         if (!columns.length) { root.append(empty(t('deals.none'))); return; }
         root.append(h('div.column-chips', (d.columns || []).map(c => h('a.chip.count', {href: '#col-' + c.status,
             onclick: (e) => { e.preventDefault(); document.getElementById('col-' + c.status)?.scrollIntoView({behavior: 'smooth'}); }},
-            `${c.label} · ${c.deals?.length || 0}`))));
+            `${c.label} · ${c.total}`))));
+        const card = (deal, status) => dealCard(deal, status, d.next?.[status] || [], labels, paid, currencies);
         for (const column of columns) {
+            // each column comes with its first cards and its size; the rest a page at a time
+            const cards = h('div.cards', column.deals.map(deal => card(deal, column.status)));
+            let shown = column.deals.length;
+            const more = h('button.button.small.wide', {type: 'button', 'data-action': 'more'});
+            const label = (total) => { more.textContent = t('deals.more', {left: total - shown}); more.hidden = shown >= total; };
+            label(column.total);
+            more.addEventListener('click', async () => {
+                more.disabled = true;
+                try {
+                    const page = await api(`/deals/board?status=${encodeURIComponent(column.status)}&offset=${shown}`);
+                    const next = page.columns?.[0] || {deals: [], total: shown};
+                    cards.append(...next.deals.map(deal => card(deal, column.status)));
+                    shown += next.deals.length;
+                    label(next.deals.length ? next.total : shown);
+                } catch (err) {
+                    if (err.status === 401) { unauthorized(); return; }
+                    toast(err.message);
+                } finally {
+                    more.disabled = false;
+                }
+            });
             root.append(h('section.section.column', {id: 'col-' + column.status, 'data-column': column.status},
-                h('h2.section-title', `${column.label} · ${column.deals.length}`),
-                h('div.cards', column.deals.map(deal => dealCard(deal, column.status, d.next?.[column.status] || [],
-                    labels, paid, currencies)))));
+                h('h2.section-title', `${column.label} · ${column.total}`), cards, more));
         }
     }
 

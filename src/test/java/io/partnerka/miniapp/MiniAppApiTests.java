@@ -284,6 +284,55 @@ class MiniAppApiTests extends PayoutTestBase {
     }
 
     @Test
+    void theBoardGivesEachColumnsFirstCardsWithItsSizeAndTheRestAPageAtATime() throws Exception {
+        ChatTester partner = approvedPartner("Анна Board");
+        for (int i = 0; i < 23; i++) {
+            assertThat(call("POST", "/app/api/clients", as(partner), "{\"name\":\"Board Client " + i + "\",\"phone\":\""
+                    + newPhone() + "\",\"product\":\"accounting\"}").status()).isEqualTo(201);
+        }
+        String manager = as(MANAGER, "Мария");
+        List<Long> inNew = jdbc.sql("SELECT id FROM deal WHERE status = 'new' ORDER BY status_changed_at, id").query(Long.class).list();
+        JsonNode column = call("GET", "/app/api/deals/board", manager, null).body().get("columns").valueStream()
+                .filter(c -> c.get("status").asString().equals("new")).findFirst().orElseThrow();
+        assertThat(column.get("total").asInt()).isEqualTo(inNew.size());
+        assertThat(column.get("deals")).hasSize(20);
+        List<Long> shown = new ArrayList<>(column.get("deals").valueStream().map(d -> d.get("id").asLong()).toList());
+        while (shown.size() < inNew.size()) {
+            JsonNode page = call("GET", "/app/api/deals/board?status=new&offset=" + shown.size(), manager, null).body();
+            assertThat(page.get("columns")).hasSize(1);
+            assertThat(page.get("columns").get(0).get("deals").size()).isBetween(1, 50);
+            page.get("columns").get(0).get("deals").valueStream().forEach(d -> shown.add(d.get("id").asLong()));
+        }
+        // every deal of the column once, the longest unchanged first, as the bot's /deals orders them
+        assertThat(shown).isEqualTo(inNew);
+        assertThat(call("GET", "/app/api/deals/board?status=no_such", manager, null).status()).isEqualTo(404);
+        assertThat(call("GET", "/app/api/deals/board?status=new&offset=-1", manager, null).status()).isEqualTo(404);
+        assertThat(call("GET", "/app/api/deals/board?status=new", as(partner), null).status()).isEqualTo(403);
+    }
+
+    @Test
+    void queueCardsReadTogetherEachShowTheirOwnPartner() throws Exception {
+        ChatTester anna = approvedPartner("Анна Cards");
+        ChatTester oleg = approvedPartner("Олег Cards");
+        approvedRequisites(anna, "Анна Cards");
+        approvedRequisites(oleg, "Олег Cards");
+        paidDeal(anna, "Cards Client A", "100000.00");
+        paidDeal(oleg, "Cards Client B", "20000.00");
+        long annaPayout = call("POST", "/app/api/payouts", as(anna), "{\"amount\":\"5000\",\"key\":\"" + UUID.randomUUID() + "\"}")
+                .body().get("id").asLong();
+        long olegPayout = call("POST", "/app/api/payouts", as(oleg), "{\"amount\":\"all\",\"key\":\"" + UUID.randomUUID() + "\"}")
+                .body().get("id").asLong();
+        var views = List.of(approvals.find(openItem("payout", annaPayout)).orElseThrow(),
+                approvals.find(openItem("payout", olegPayout)).orElseThrow());
+        var cards = approvals.cardTexts(views, "en");
+        // Anna: 15,000 earned, 5,000 held → 10,000 left; Oleg asked for all of his 3,000 → nothing left
+        assertThat(cards.get(views.get(0).id())).contains("Анна Cards").contains("5,000").contains("10,000").doesNotContain("Олег");
+        assertThat(cards.get(views.get(1).id())).contains("Олег Cards").contains("3,000").doesNotContain("Анна");
+        // the one-card path (the bot's card) reads the same
+        assertThat(approvals.cardText(views.get(1), "en")).isEqualTo(cards.get(views.get(1).id()));
+    }
+
+    @Test
     void theSandboxSignsInitDataForAPersona() throws Exception {
         JsonNode personas = call("GET", "/sandbox/api/personas", null, null).body();
         long id = personas.get(0).get("id").asLong();
