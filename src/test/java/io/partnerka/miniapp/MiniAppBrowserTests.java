@@ -166,6 +166,8 @@ class MiniAppBrowserTests extends PayoutTestBase {
         ChatTester partner = partner(user, "Вера Миниапп", "ru");
         approvedRequisites(partner, "Вера Миниапп");
         paidDeal(partner, "ООО Первый", "100000.00");
+        // more new deals than a board column shows at first: the manager reaches this client with "Show more"
+        for (int i = 0; i < 21; i++) deals.submitClient(user, "Ранний клиент " + i, newPhone(), "accounting", null);
         partner.poll();
         String client = "Клиент Миниапп " + user;
 
@@ -207,7 +209,16 @@ class MiniAppBrowserTests extends PayoutTestBase {
         assertThat(item).hasCount(0);
 
         tab(desk, "deals");
+        // a column shows its 20 longest unchanged deals: the new one may be further down, behind "Show more"
         Locator deal = desk.locator(".column[data-column=new] .deal", new Page.LocatorOptions().setHasText(client));
+        Locator more = desk.locator(".column[data-column=new] [data-action=more]");
+        assertThat(more).isVisible();
+        for (int pages = 0; deal.count() == 0 && pages < 100; pages++) {
+            int before = desk.locator(".column[data-column=new] .deal").count();
+            assertThat(more).isVisible();
+            more.click();
+            desk.waitForCondition(() -> desk.locator(".column[data-column=new] .deal").count() > before);
+        }
         assertThat(deal).isVisible();
         deal.locator("[data-action=move]").click();
         deal.locator("select[name=status]").selectOption("in_progress");
