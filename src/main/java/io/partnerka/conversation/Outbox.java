@@ -16,8 +16,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The durable queue of everything the bot says. Features write to it inside their own transaction (so a state change
- * and the messages about it commit together); the transport claims rows, delivers them and reports back.
+ * The durable queue of everything the bot says (but the answers to button presses: {@link CallbackAnswers}).
+ * Features write to it inside their own transaction (so a state change and the messages about it commit together);
+ * the transport claims rows, delivers them and reports back.
  */
 @Service
 public class Outbox {
