@@ -9,9 +9,11 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
@@ -44,12 +46,17 @@ public class ConversationEngine {
     private final MainMenu mainMenu;
     private final List<ReplyHandler> replyHandlers;
     private final Duration draftTtl;
+    private final ObjectProvider<CallbackAnswers> answersProvider;
+    /** The transport's {@link CallbackAnswers}, looked up once (not a bean lookup per button press). */
+    private volatile List<CallbackAnswers> answers;
     private final JsonMapper json = JsonMapper.builder()
             .disable(tools.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
     ConversationEngine(ChatStore store, Outbox outbox, Messages messages, CallbackCodec codec, Roles roles,
                        PlatformTransactionManager transactions, List<Flow> flows, List<ChatAction> actions,
-                       MainMenu mainMenu, List<ReplyHandler> replyHandlers, PresetLanguages presets, @Value("${partnerka.conversation.draft-ttl:24h}") Duration draftTtl) {
+                       MainMenu mainMenu, List<ReplyHandler> replyHandlers, PresetLanguages presets, @Value("${partnerka.conversation.draft-ttl:24h}") Duration draftTtl,
+                       ObjectProvider<CallbackAnswers> answers) {
+        this.answersProvider = answers;
         this.store = store;
         this.outbox = outbox;
         this.messages = messages;
@@ -160,9 +167,39 @@ public class ConversationEngine {
         ChatRecord chat = store.lock(in.chatId(), in.userId(), presets.languageFor(in.userId(), in.languageCode()));
         String text = messages.text(chat.language, key, args);
         if (in.kind() == Inbound.Kind.CALLBACK && in.callbackId() != null) {
-            outbox.send(chat.chatId, new Reply.CallbackAnswer(in.callbackId(), null, false));
+            answerAfterCommit(chat.chatId, new Reply.CallbackAnswer(in.callbackId(), null, false));
         }
         outbox.send(chat.chatId, Reply.Text.of(text));
+    }
+
+    /**
+     * The answer to a button press goes to the transport once this transaction commits, without an outbox row: nothing
+     * depends on it, and one from a transaction that rolls back must not be sent (see {@link CallbackAnswers}).
+     */
+    private void answerAfterCommit(long chatId, Reply.CallbackAnswer answer) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            answerNow(chatId, answer);
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                answerNow(chatId, answer);
+            }
+        });
+    }
+
+    private void answerNow(long chatId, Reply.CallbackAnswer answer) {
+        List<CallbackAnswers> to = answers;
+        if (to == null) answers = to = answersProvider.orderedStream().toList();
+        for (CallbackAnswers a : to) {
+            try {
+                a.answer(chatId, answer);
+            } catch (RuntimeException e) {
+                // committed already: a lost answer is only a spinner that stops by itself
+                log.info("The answer to a button press in chat {} was not sent ({})", chatId, e.toString());
+            }
+        }
     }
 
     private void run(Inbound in) {
@@ -185,7 +222,7 @@ public class ConversationEngine {
         startRequestedFlow(ctx, chat);
         if (ctx.menuRequested) ctx.reply(menu(ctx, ctx.menuTextKey));
         if (in.kind() == Inbound.Kind.CALLBACK && in.callbackId() != null) {
-            outbox.send(chat.chatId, new Reply.CallbackAnswer(in.callbackId(), ctx.callbackAnswer, ctx.callbackAlert));
+            answerAfterCommit(chat.chatId, new Reply.CallbackAnswer(in.callbackId(), ctx.callbackAnswer, ctx.callbackAlert));
         }
         store.save(chat);
     }

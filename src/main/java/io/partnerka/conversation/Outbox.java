@@ -16,8 +16,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The durable queue of everything the bot says. Features write to it inside their own transaction (so a state change
- * and the messages about it commit together); the transport claims rows, delivers them and reports back.
+ * The durable queue of everything the bot says (but the answers to button presses: {@link CallbackAnswers}).
+ * Features write to it inside their own transaction (so a state change and the messages about it commit together);
+ * the transport claims rows, delivers them and reports back.
  */
 @Service
 public class Outbox {
@@ -43,10 +44,16 @@ public class Outbox {
     /**
      * Chats for which this instance wrote a pending message that may wait behind an open (handed-over) one of theirs:
      * when that one is delivered, the claim must look again. Forgotten when the claim takes one of theirs (then its
-     * delivery wakes the claim), or all at once past a bound (the claim's idle poll finds the rest within a second).
+     * delivery wakes the claim), or all at once past a bound (the claim's idle poll finds the rest within seconds).
      */
     private final java.util.Set<Long> waiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final int WAITING_MAX = 10_000;
+    /**
+     * When ({@link System#nanoTime}) messages this instance put off become due (a retry, a message for later): the idle
+     * claim wakes then instead of polling often. Forgotten past a bound (the idle poll finds the rest).
+     */
+    private final java.util.concurrent.PriorityBlockingQueue<Long> dueLater = new java.util.concurrent.PriorityBlockingQueue<>();
+    private static final int DUE_LATER_MAX = 10_000;
     /** The transport's sender in this instance, when it takes messages in memory (null: everything via the claim). */
     private volatile HandOff handOff;
 
@@ -215,6 +222,7 @@ public class Outbox {
                         notBefore == null ? null : java.sql.Timestamp.from(notBefore))
                 .query(Long.class).single();
         if (notBefore == null) noteWaiting(chatId);
+        else noteDueAt(notBefore);
         signalAfterCommit();
         return id;
     }
@@ -296,7 +304,13 @@ public class Outbox {
     public void retryAt(long id, Instant when, String error) {
         jdbc.sql("UPDATE outbox SET status = 'PENDING', not_before = ?, lease_until = NULL, last_error = ? WHERE id = ?")
                 .params(java.sql.Timestamp.from(when), abbreviate(error), id).update();
+        noteDueAt(when);
         signal();
+    }
+
+    private void noteDueAt(Instant when) {
+        if (dueLater.size() >= DUE_LATER_MAX) dueLater.clear();
+        dueLater.add(System.nanoTime() + Math.max(0, Duration.between(Instant.now(), when).toNanos()));
     }
 
     /** Given up on (an optional call that failed, or a permanent error); the chat's next messages go on. */
@@ -313,12 +327,25 @@ public class Outbox {
                 .query(Integer.class).optional();
     }
 
-    /** Blocks until something may be due, or the timeout passes. */
+    /**
+     * Blocks until something may be due: a signal, the time a message this instance put off becomes due, or the
+     * timeout (for what another instance or a crash left).
+     */
     public void awaitWork(Duration timeout) throws InterruptedException {
+        long now = System.nanoTime();
+        long wait = timeout.toNanos();
+        boolean dueNow = false;
+        for (Long due = dueLater.peek(); due != null && due - now <= 0; due = dueLater.peek()) {
+            dueLater.remove(due);
+            dueNow = true;
+        }
+        if (dueNow) return; // became due since the caller's last claim: claim again at once
+        Long next = dueLater.peek();
+        if (next != null) wait = Math.min(wait, next - now + 1_000_000); // a millisecond past it: now() is then past not_before
         lock.lock();
         try {
             if (!signalled) {
-                work.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                work.await(wait, TimeUnit.NANOSECONDS);
             }
             signalled = false;
         } finally {

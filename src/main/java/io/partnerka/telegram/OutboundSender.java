@@ -35,7 +35,11 @@ import org.telegram.telegrambots.meta.generics.TelegramClient;
 class OutboundSender implements SmartLifecycle, Outbox.HandOff {
 
     private static final Logger log = LoggerFactory.getLogger(OutboundSender.class);
-    private static final Duration IDLE_POLL = Duration.ofSeconds(1);
+    /**
+     * How often an idle claim looks anyway: for what another instance or a crash left (their leases are 60 s). What
+     * this instance writes, releases, or puts off until later wakes the claim itself (at the time it is due).
+     */
+    private static final Duration IDLE_POLL = Duration.ofSeconds(5);
     private static final int PREFETCH = 4;
     private static final long LINGER_MILLIS = 2;
     private static final int RECORD_BATCH = 256;
@@ -321,7 +325,9 @@ class OutboundSender implements SmartLifecycle, Outbox.HandOff {
         List<Done> batch = new java.util.ArrayList<>();
         while (recording || !deliveries.isEmpty()) {
             try {
-                Done first = deliveries.poll(100, TimeUnit.MILLISECONDS);
+                // idle, this wakes once a second only to see whether the sender stops (a tenth of a second was ten
+                // wake-ups a second of an idle application)
+                Done first = deliveries.poll(1, TimeUnit.SECONDS);
                 if (first == null) continue;
                 batch.add(first);
                 deliveries.drainTo(batch, RECORD_BATCH - 1);

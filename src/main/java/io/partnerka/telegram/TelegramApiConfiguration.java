@@ -2,6 +2,7 @@ package io.partnerka.telegram;
 
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
+import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +32,14 @@ class TelegramApiConfiguration {
 
     @Bean
     HttpClientHolder telegramHttpClient() {
+        // TelegramBots 10 makes every call through OkHttp's asynchronous dispatcher (execute is executeAsync().get()),
+        // whose default of 5 calls per host would hold the sender under its concurrency and queue the answers to
+        // button presses behind its messages
+        Dispatcher dispatcher = new Dispatcher();
+        dispatcher.setMaxRequests(2 * CallbackAnswerSender.MAX_IN_FLIGHT);
+        dispatcher.setMaxRequestsPerHost(2 * CallbackAnswerSender.MAX_IN_FLIGHT);
         return new HttpClientHolder(new OkHttpClient.Builder()
+                .dispatcher(dispatcher)
                 .connectTimeout(10, TimeUnit.SECONDS)
                 .readTimeout(30, TimeUnit.SECONDS)
                 .writeTimeout(60, TimeUnit.SECONDS)

@@ -18,7 +18,7 @@ import java.util.Map;
 
 /**
  * Runs the benchmarks (and the kill -9 drill) against the application started as a JVM of its own, prints a table
- * and writes bench/results/&lt;time&gt;.json. Started by {@code bench/run [drip] [e2e] [drill] [miniapp] [--key=value...]}.
+ * and writes bench/results/&lt;time&gt;.json. Started by {@code bench/run [drip] [e2e] [drill] [miniapp] [idle] [--key=value...]}.
  */
 public final class Bench {
 
@@ -41,7 +41,7 @@ public final class Bench {
                 scenarios.add(a);
             }
         }
-        if (scenarios.isEmpty()) scenarios.addAll(List.of("drip", "e2e", "drill", "miniapp"));
+        if (scenarios.isEmpty()) scenarios.addAll(List.of("drip", "e2e", "drill", "miniapp", "idle"));
         int exit = 0;
         long started = System.nanoTime();
         try (BenchDatabase db = BenchDatabase.start(Path.of("target", "bench-postgres"))) {
@@ -52,10 +52,11 @@ public final class Bench {
                     case "drip" -> new DripBenchmark(bench).run();
                     case "e2e" -> new EndToEndBenchmark(bench).run();
                     case "miniapp" -> new MiniAppBenchmark(bench).run();
+                    case "idle" -> new IdleBenchmark(bench).run();
                     case "drill" -> {
                         if (!new KillDrill(bench).run()) exit = 1;
                     }
-                    default -> throw new IllegalArgumentException("unknown scenario " + s + " (drip, e2e, drill, miniapp)");
+                    default -> throw new IllegalArgumentException("unknown scenario " + s + " (drip, e2e, drill, miniapp, idle)");
                 }
             }
         } finally {

@@ -85,7 +85,8 @@ final class DripBenchmark {
             long statements = bench.db.appStatements(database);
             bench.db.dumpStatements(database, java.nio.file.Path.of("target", "bench-logs", scenario + "-statements.tsv"));
             bench.add(scenario, "partners due at once", n, "");
-            bench.add(scenario, "claimed + queued into the outbox", claimedTotal / claimSeconds, "msg/s", 5_000, true);
+            // issue 14 (on the durable database): 10,000; issue 6 asked 5,000
+            bench.add(scenario, "claimed + queued into the outbox", claimedTotal / claimSeconds, "msg/s", 10_000, true);
             bench.add(scenario, "received by the Bot API server (end to end)", delivered / deliverSeconds, "msg/s", 5_000, true);
             bench.addCheck(scenario, "messages received", delivered, "", "= " + n, delivered == n);
             bench.addCheck(scenario, "chats that got more than one", duplicates(api), "", "= 0", duplicates(api) == 0);

@@ -27,6 +27,26 @@ final class Procs {
         }
     }
 
+    /** CPU seconds of each thread of a process, by "name/tid" (names as Linux keeps them: 15 characters at most). */
+    static java.util.Map<String, Double> threadCpuSeconds(long pid) {
+        java.util.Map<String, Double> out = new java.util.HashMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            tasks.forEach(t -> {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    out.put(name + "/" + t.getFileName(), (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS);
+                } catch (IOException | RuntimeException e) {
+                    // gone meanwhile
+                }
+            });
+        } catch (IOException e) {
+            // no /proc
+        }
+        return out;
+    }
+
     /** VmHWM (peak resident set) in MiB, or -1. */
     static double peakRssMiB(long pid) {
         return statusKiB(pid, "VmHWM:") / 1024.0;

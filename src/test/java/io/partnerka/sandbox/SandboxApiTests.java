@@ -12,7 +12,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -22,6 +24,8 @@ class SandboxApiTests {
 
     @LocalServerPort
     int port;
+    @Autowired
+    JdbcClient jdbc;
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final JsonMapper json = JsonMapper.builder().build();
@@ -138,6 +142,30 @@ class SandboxApiTests {
         assertThat(download.body()).isEqualTo(pdf);
         assertThat(download.headers().firstValue("Content-Disposition").orElseThrow()).startsWith("attachment");
         assertThat(download.headers().firstValue("Content-Type").orElseThrow()).isEqualTo("application/octet-stream");
+    }
+
+    @Test
+    void aPressedButtonIsAnswered_withoutAnOutboxRow() throws Exception {
+        long chat = newPartner("Вера").get("id").asLong();
+        ok(call("POST", "/chats/" + chat + "/messages", "{\"text\":\"/language\"}"));
+        JsonNode choice = waitForBot(chat, "Выберите язык").stream().filter(m -> "BOT".equals(m.get("from").asString()))
+                .reduce((a, b) -> b).orElseThrow();
+        JsonNode english = choice.get("buttons").valueStream().flatMap(JsonNode::valueStream)
+                .filter(b -> b.get("data").asString().startsWith("lang:en")).findFirst().orElseThrow();
+        String callbackId = ok(call("POST", "/chats/" + chat + "/press", "{\"messageId\":" + choice.get("id").asInt()
+                + ",\"data\":\"" + english.get("data").asString() + "\"}")).get("callbackId").asString();
+
+        // the answer reaches the chat (it stops the spinner in Telegram) after the update commits, not via the outbox
+        Instant deadline = Instant.now().plusSeconds(20);
+        boolean answered = false;
+        while (!answered && Instant.now().isBefore(deadline)) {
+            JsonNode state = ok(call("GET", "/chats/" + chat + "?since=0&wait=1000", null));
+            answered = state.get("answers").valueStream().anyMatch(a -> callbackId.equals(a.get("callbackId").asString()));
+        }
+        assertThat(answered).as("the press is answered").isTrue();
+        waitForBot(chat, "I will speak English now");
+        assertThat(jdbc.sql("SELECT count(*) FROM outbox WHERE chat_id = ? AND payload->>'type' = 'callback-answer'")
+                .param(chat).query(Long.class).single()).isZero();
     }
 
     @Test

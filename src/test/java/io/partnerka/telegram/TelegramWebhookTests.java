@@ -62,6 +62,23 @@ class TelegramWebhookTests {
     }
 
     @Test
+    void aPostedButtonPressIsAnsweredWithoutAnOutboxRow() throws Exception {
+        long chat = 2010;
+        assertThat(post(FakeBotApi.textUpdate(updateIds.incrementAndGet(), chat, "/language"), SECRET).statusCode()).isEqualTo(200);
+        String english = null;
+        for (var row : api.awaitCalls("sendMessage", chat, 1).get(0).json("reply_markup").path("inline_keyboard")) {
+            if (row.get(0).path("callback_data").asText().startsWith("lang:en")) english = row.get(0).path("callback_data").asText();
+        }
+        long press = updateIds.incrementAndGet();
+        assertThat(post(FakeBotApi.callbackUpdate(press, chat, english, 1), SECRET).statusCode()).isEqualTo(200);
+
+        api.awaitCalls("answerCallbackQuery", c -> ("cbq" + press).equals(c.param("callback_query_id")), 1, Duration.ofSeconds(10));
+        assertThat(api.awaitCalls("sendMessage", chat, 2).get(1).text()).isEqualTo("Done, I will speak English now.");
+        assertThat(jdbc.sql("SELECT count(*) FROM outbox WHERE chat_id = ? AND payload->>'type' = 'callback-answer'")
+                .param(chat).query(Long.class).single()).isZero();
+    }
+
+    @Test
     void aWrongSecretIsRefused() throws Exception {
         long updateId = updateIds.incrementAndGet();
         HttpResponse<String> response = post(FakeBotApi.textUpdate(updateId, 2002, "/help"), "guess");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import io.partnerka.conversation.ConversationEngine;
 import io.partnerka.conversation.Inbound;
 import io.partnerka.conversation.Messages;
+import io.partnerka.conversation.Reply;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,8 +17,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Drives one person's chat through the conversation engine and reads what the bot said from the outbox, so a flow
- * test reads like the chat it checks: {@code chat.send("/apply").expect("apply.ask-type").press("apply.type.company")}.
+ * Drives one person's chat through the conversation engine and reads what the bot said from the outbox (and the
+ * answers to button presses, which leave after the commit without an outbox row, from {@link AnsweredPresses}), so a
+ * flow test reads like the chat it checks: {@code chat.send("/apply").expect("apply.ask-type").press("apply.type.company")}.
  */
 public final class ChatTester {
 
@@ -42,9 +44,13 @@ public final class ChatTester {
         this.userId = userId;
         this.firstName = firstName;
         this.seen = jdbc.sql("SELECT coalesce(max(id), 0) FROM outbox").query(Long.class).single();
+        AnsweredPresses.take(userId);
     }
 
-    /** One message the bot sent: its outbox id, text, inline buttons (text -> data) and reply keyboard. */
+    /**
+     * One message the bot sent: its outbox id (0 for the answer to a button press, type "callback-answer"), text,
+     * inline buttons (text -> data) and reply keyboard.
+     */
     public record Said(long id, String type, String text, List<String[]> buttons, List<String> keyboard,
                        boolean contactRequest, Integer editOf, String fileName) {
     }
@@ -157,10 +163,13 @@ public final class ChatTester {
 
     /** Reads what the bot sent to this chat since the last look (also messages caused by other people). */
     public List<Said> poll() {
-        List<Said> fresh = jdbc.sql("SELECT id, payload FROM outbox WHERE chat_id = ? AND id > ? ORDER BY id")
+        List<Said> fresh = new ArrayList<>(jdbc.sql("SELECT id, payload FROM outbox WHERE chat_id = ? AND id > ? ORDER BY id")
                 .params(userId, seen)
-                .query((rs, n) -> toSaid(rs.getLong(1), json.readTree(rs.getString(2)))).list();
+                .query((rs, n) -> toSaid(rs.getLong(1), json.readTree(rs.getString(2)))).list());
         if (!fresh.isEmpty()) seen = fresh.get(fresh.size() - 1).id();
+        for (Reply.CallbackAnswer a : AnsweredPresses.take(userId)) {
+            fresh.add(new Said(0, "callback-answer", a.text(), List.of(), null, false, null, null));
+        }
         history.addAll(fresh);
         last = fresh;
         return fresh;
