@@ -27,8 +27,8 @@ class Inbox {
     record Claimed(long updateId, long chatId, String payload, int attempts, boolean more) {
     }
 
-    /** What recording a batch did: how many updates were new, the chats that got work, and those updates' ids. */
-    record Recorded(int fresh, Set<Long> chats, Set<Long> toProcess) {
+    /** What recording a batch did: how many updates were new, and the chats that got work. */
+    record Recorded(int fresh, Set<Long> chats) {
     }
 
     /** Records a batch in one statement (all or nothing); update ids seen before are skipped. */
@@ -45,23 +45,20 @@ class Inbox {
             payloads[i] = r.payload();
             ignored[i] = r.ignored();
         }
-        List<Long[]> fresh = jdbc.sql("""
+        List<Long> fresh = jdbc.sql("""
                         INSERT INTO telegram_inbox (update_id, chat_id, payload, processed_at)
                         SELECT u, c, p::jsonb, CASE WHEN i THEN now() END
                         FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::boolean[]) AS t(u, c, p, i)
                         ON CONFLICT (update_id) DO NOTHING
-                        RETURNING update_id, CASE WHEN processed_at IS NULL THEN chat_id END""")
+                        RETURNING CASE WHEN processed_at IS NULL THEN chat_id END""")
                 .params(ids, chats, payloads, ignored)
-                .query((rs, i) -> new Long[]{rs.getLong(1), rs.getObject(2) == null ? null : rs.getLong(2)})
+                .query((rs, i) -> rs.getObject(1) == null ? null : rs.getLong(1))
                 .list();
         Set<Long> withWork = new LinkedHashSet<>();
-        Set<Long> toProcess = new java.util.HashSet<>();
-        for (Long[] row : fresh) {
-            if (row[1] == null) continue;
-            withWork.add(row[1]);
-            toProcess.add(row[0]);
+        for (Long chat : fresh) {
+            if (chat != null) withWork.add(chat);
         }
-        return new Recorded(fresh.size(), withWork, toProcess);
+        return new Recorded(fresh.size(), withWork);
     }
 
     /**

@@ -9,7 +9,6 @@ import io.partnerka.conversation.Reply;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -51,14 +50,6 @@ class InboxProcessor implements SmartLifecycle {
     private final TransactionTemplate tx;
     private final TelegramProperties properties;
     private final TelegramMetrics metrics;
-    /**
-     * Updates this instance received and recorded, by update id, so its worker takes the object it already holds
-     * instead of reading the recorded JSON back (a parse per update). Only what was recorded exactly as received and
-     * is new; bounded, and anything not here (another instance's, a retry's, one recorded before a restart) is read
-     * from the inbox as before.
-     */
-    private final com.github.benmanes.caffeine.cache.Cache<Long, Update> held = com.github.benmanes.caffeine.cache.Caffeine
-            .newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(5)).build();
     /** chat id -> whether more work arrived while its worker was busy */
     private final Map<Long, Boolean> active = new ConcurrentHashMap<>();
     private ThreadPoolExecutor workers;
@@ -116,20 +107,6 @@ class InboxProcessor implements SmartLifecycle {
     @Override
     public int getPhase() {
         return PHASE;
-    }
-
-    /** Remembers the received updates that were recorded for work, as recorded (see {@link #held}). */
-    void hold(List<Update> received, List<Inbox.Row> recorded, Collection<Long> toProcess) {
-        if (toProcess.isEmpty()) return;
-        java.util.Set<Long> asReceived = new java.util.HashSet<>();
-        // an update whose NUL characters were replaced to be storable is not the object received: that one is read back
-        for (Inbox.Row row : recorded) if (!row.payload().contains("\\ufffd")) asReceived.add(row.updateId());
-        for (Update u : received) {
-            if (u != null && u.getUpdateId() != null) {
-                long id = u.getUpdateId();
-                if (toProcess.contains(id) && asReceived.contains(id)) held.put(id, u);
-            }
-        }
     }
 
     void schedule(Collection<Long> chatIds) {
@@ -233,9 +210,7 @@ class InboxProcessor implements SmartLifecycle {
         Update update;
         UpdateMapping.Route route;
         try {
-            update = held.getIfPresent(updateId);
-            if (update == null) update = TelegramJson.read(row.payload());
-            else held.invalidate(updateId);
+            update = TelegramJson.read(row.payload());
             route = UpdateMapping.route(update);
             if (route.kind() == UpdateMapping.Kind.PRIVATE) attempt.inbound = UpdateMapping.toInbound(update);
         } catch (RuntimeException e) {

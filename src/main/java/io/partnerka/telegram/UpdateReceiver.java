@@ -81,7 +81,6 @@ class UpdateReceiver implements TelegramUpdates {
                 if (attempt > 1) log.info("Recorded {} update(s) after {} attempts", rows.size(), attempt);
                 if (recorded.fresh() < rows.size()) warnAboutReusedIds(rows);
                 try {
-                    processor.hold(updates, rows, recorded.toProcess());
                     processor.schedule(recorded.chats());
                 } catch (RuntimeException e) {
                     log.warn("Recorded updates will be picked up by the next inbox sweep ({})", Failures.describe(e));
