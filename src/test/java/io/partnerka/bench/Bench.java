@@ -101,6 +101,16 @@ public final class Bench {
         return String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%,.0f" : Math.abs(v) >= 10 ? "%.1f" : "%.2f", v);
     }
 
+    /** Extra JVM options of a scenario's application: with {@code --jfr}, a profile recording to target/bench-logs/. */
+    List<String> profiling(String scenario) {
+        List<String> jvm = new ArrayList<>();
+        if (options.containsKey("jfr")) {
+            jvm.add("-XX:FlightRecorderOptions:stackdepth=256"); // deep enough to see our frames under Hibernate and Jackson
+            jvm.add("-XX:StartFlightRecording=filename=target/bench-logs/" + scenario + ".jfr,settings=profile");
+        }
+        return jvm;
+    }
+
     /** Common properties of the application under test. */
     static List<String> appProperties(String jdbcUrl, BotApiServer api) {
         List<String> p = new ArrayList<>();

@@ -78,11 +78,7 @@ final class EndToEndBenchmark {
                     props.add("--partnerka.telegram.webhook-url=http://127.0.0.1:" + port + "/telegram/webhook");
                     props.add("--partnerka.telegram.webhook-secret=" + BotApiServer.WEBHOOK_SECRET);
                 }
-                List<String> jvm = new ArrayList<>();
-                if (bench.options.containsKey("jfr")) {
-                    jvm.add("-XX:FlightRecorderOptions:stackdepth=256"); // deep enough to see our frames under Hibernate and Jackson
-                    jvm.add("-XX:StartFlightRecording=filename=target/bench-logs/" + scenario + ".jfr,settings=profile");
-                }
+                List<String> jvm = bench.profiling(scenario);
                 app = AppProcess.application(scenario, port, props, jvm);
                 app.awaitReady(Duration.ofMinutes(3));
                 bench.insertPartners(database, FIRST_PARTNER, partners, managerIds);

@@ -29,11 +29,7 @@ final class IdleBenchmark {
             String url = bench.db.create(database);
             int port = AppProcess.freePort();
             List<String> props = new ArrayList<>(Bench.appProperties(url, api));
-            List<String> jvm = new ArrayList<>();
-            if (bench.options.containsKey("jfr")) {
-                jvm.add("-XX:FlightRecorderOptions:stackdepth=256");
-                jvm.add("-XX:StartFlightRecording=filename=target/bench-logs/" + scenario + ".jfr,settings=profile");
-            }
+            List<String> jvm = bench.profiling(scenario);
             try (AppProcess app = AppProcess.application(scenario, port, props, jvm)) {
                 app.awaitReady(Duration.ofMinutes(3));
                 Bench.log(scenario + ": started; settling for " + settle + " s");

@@ -94,11 +94,7 @@ final class MiniAppBenchmark {
             props.add("--partnerka.drip.dispatch.every=1h");
             props.add("--partnerka.drip.scan-every=1h");
             props.add("--partnerka.drip.broadcast.every=1h");
-            List<String> jvm = new ArrayList<>();
-            if (bench.options.containsKey("jfr")) {
-                jvm.add("-XX:FlightRecorderOptions:stackdepth=256");
-                jvm.add("-XX:StartFlightRecording=filename=target/bench-logs/" + SCENARIO + ".jfr,settings=profile");
-            }
+            List<String> jvm = bench.profiling(SCENARIO);
             try (AppProcess app = AppProcess.application(SCENARIO, port, props, jvm)) {
                 app.awaitReady(Duration.ofMinutes(3));
                 base = app.baseUrl();
