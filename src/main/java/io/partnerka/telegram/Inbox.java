@@ -129,6 +129,34 @@ class Inbox {
     }
 
     /**
+     * In the caller's transaction (the one that does the update's work), records a fresh update as processed already,
+     * without its content — unless it was recorded before (a redelivery, or another instance has it) or the chat has
+     * an open update that must go first: false then, and the caller records it for the workers instead. Until the
+     * transaction ends, a duplicate insert of the same update waits on this one's key.
+     */
+    boolean insertProcessed(long updateId, long chatId) {
+        // the transaction waits for no lock longer than LOCK_WAIT (set here, not in a statement of its own): a chat
+        // someone else holds is left to the workers rather than holding up the poller or the webhook
+        return jdbc.sql("""
+                        INSERT INTO telegram_inbox (update_id, chat_id, payload, processed_at)
+                        SELECT ?, ?, '{}'::jsonb, now() FROM (SELECT set_config('lock_timeout', ?, true)) AS bounded
+                        WHERE NOT EXISTS (SELECT 1 FROM telegram_inbox e WHERE e.chat_id = ? AND e.processed_at IS NULL)
+                        ON CONFLICT (update_id) DO NOTHING""")
+                .params(updateId, chatId, LOCK_WAIT.toMillis() + "ms", chatId).update() == 1;
+    }
+
+    /** The longest an update processed on receipt waits for a lock (see {@link #insertProcessed}). */
+    static final Duration LOCK_WAIT = Duration.ofMillis(500);
+
+    /** A lock not granted within the transaction's lock timeout (SQL state 55P03). */
+    static boolean isLockTimeout(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && "55P03".equals(sql.getSQLState())) return true;
+        }
+        return false;
+    }
+
+    /**
      * Marks an update processed; runs inside the transaction that commits its outcome (which holds the row since
      * {@link #claimNext}). The update's content is dropped: only its id is needed to recognise a redelivery, and what
      * people type (a card number for their payout details, a client's phone) should not lie around for the retention

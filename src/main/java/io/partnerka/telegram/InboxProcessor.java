@@ -128,7 +128,7 @@ class InboxProcessor implements SmartLifecycle {
     }
 
     private void drain(long chatId) {
-        while (true) {
+        do {
             try {
                 while (running && processNext(chatId)) {
                     // next update of the same chat
@@ -136,9 +136,109 @@ class InboxProcessor implements SmartLifecycle {
             } catch (RuntimeException e) {
                 log.error("Worker failed on chat {} ({})", chatId, Failures.describe(e), e);
             }
-            Boolean again = active.compute(chatId, (id, moreArrived) -> running && Boolean.TRUE.equals(moreArrived) ? Boolean.FALSE : null);
-            if (again == null) return;
+        } while (moreArrived(chatId));
+    }
+
+    /** At the end of a worker's pass over a chat: true when more arrived meanwhile (look again); else it lets go. */
+    private boolean moreArrived(long chatId) {
+        return active.compute(chatId, (id, more) -> running && Boolean.TRUE.equals(more) ? Boolean.FALSE : null) != null;
+    }
+
+    /** A fresh update held in memory, with its row as the inbox would record it. */
+    record Received(Inbox.Row row, Update update, UpdateMapping.Kind kind) {
+    }
+
+    /**
+     * What became of updates taken by {@link #processReceived}: {@code fresh} of them were new; {@code recorded}: each
+     * is now committed as processed or recorded for the workers (false: the database was away, record them again).
+     */
+    record Outcome(int fresh, boolean recorded) {
+    }
+
+    /**
+     * Processes a chat's fresh private updates at once, in order, each recorded as processed in the transaction that
+     * does its work: one transaction and no inbox round trip (recorded, claimed, marked) for the everyday update.
+     * Whatever cannot be done so — the chat has an earlier update open, a failure to retry — is recorded for the
+     * workers, who go on from there. Null when a worker here is on the chat already, or nothing runs: the caller
+     * records the updates for the workers. Completes when every update is committed or recorded (or could not be).
+     */
+    java.util.concurrent.CompletableFuture<Outcome> processReceived(long chatId, java.util.List<Received> updates) {
+        if (!running) return null;
+        boolean[] taken = {false};
+        active.compute(chatId, (id, more) -> {
+            if (more != null) return more;
+            taken[0] = true;
+            return Boolean.FALSE;
+        });
+        if (!taken[0]) return null;
+        var done = new java.util.concurrent.CompletableFuture<Outcome>();
+        try {
+            workers.execute(() -> {
+                boolean leftToWorkers = false;
+                try {
+                    // the receiver gave up waiting for this job to start and recorded the updates for the workers
+                    if (done.isCancelled()) return;
+                    int processed = 0;
+                    while (processed < updates.size() && running && processAtOnce(chatId, updates.get(processed))) processed++;
+                    if (processed == updates.size()) {
+                        done.complete(new Outcome(processed, true));
+                    } else {
+                        var rest = updates.subList(processed, updates.size()).stream().map(Received::row).toList();
+                        int fresh = inbox.insert(rest).fresh();
+                        leftToWorkers = true;
+                        done.complete(new Outcome(processed + fresh, true));
+                    }
+                } catch (RuntimeException e) {
+                    log.warn("Cannot record {} update(s) of chat {} ({}); the receiver tries again", updates.size(),
+                            chatId, Failures.describe(e));
+                    done.complete(new Outcome(0, false));
+                } finally {
+                    if (!done.isDone()) done.complete(new Outcome(0, false)); // an Error: let the receiver record them
+                    if (leftToWorkers || moreArrived(chatId)) drain(chatId);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            active.remove(chatId);
+            return null;
         }
+        return done;
+    }
+
+    /**
+     * One fresh update in one transaction: recorded as processed, handled, committed. False when it is left to the
+     * workers: the chat has an earlier update open, it was recorded before, it cannot be read, or it failed in a way
+     * to retry (the database away for a moment); a failure to tell the person about is told here, as the workers do.
+     */
+    private boolean processAtOnce(long chatId, Received received) {
+        long started = System.nanoTime();
+        long updateId = received.row().updateId();
+        Inbound in;
+        try {
+            in = UpdateMapping.toInbound(received.update());
+        } catch (RuntimeException e) {
+            return false; // the worker records why and skips it
+        }
+        try {
+            Boolean done = tx.execute(status -> {
+                if (!inbox.insertProcessed(updateId, chatId)) return false;
+                engine.process(in);
+                return true;
+            });
+            if (!Boolean.TRUE.equals(done)) return false;
+        } catch (RuntimeException e) {
+            if (Inbox.isLockTimeout(e)) return false; // someone else holds the chat (or what it touches): the workers wait
+            boolean[] told = {false};
+            try {
+                engine.failed(in, e, () -> told[0] = inbox.insertProcessed(updateId, chatId));
+            } catch (RuntimeException again) {
+                log.warn("Update {} of chat {} failed ({}); the workers retry it", updateId, chatId, Failures.describe(again));
+                metrics.failed();
+                return false;
+            }
+            if (!told[0]) return false;
+        }
+        metrics.processed(UpdateMapping.Kind.PRIVATE, started);
+        return true;
     }
 
     /** What one transaction claimed, for what follows when it fails. */

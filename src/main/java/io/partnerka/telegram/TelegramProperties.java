@@ -20,6 +20,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param commands      the command menu (descriptions are the messages {@code telegram.command.<name>})
  * @param managerCommands the command menu in managers' chats (their own scope, so partners never see them)
  * @param botUsername   the bot's username until getMe answers (deep links are built from it)
+ * @param processOnReceipt private updates are processed as they arrive (the poller or the webhook waits), each recorded
+ *                      as processed in the transaction that does its work; false: every update is recorded first and
+ *                      taken from the inbox by the workers (one transaction and three statements more an update)
  */
 @ConfigurationProperties("partnerka.telegram")
 record TelegramProperties(String token, @DefaultValue("https://api.telegram.org") String apiUrl, String webhookUrl,
@@ -27,7 +30,8 @@ record TelegramProperties(String token, @DefaultValue("https://api.telegram.org"
                           @DefaultValue("2s") Duration sweepInterval, @DefaultValue("2d") Duration inboxRetention,
                           @DefaultValue({"start", "menu", "help", "language", "cancel"}) List<String> commands,
                           @DefaultValue({"pending", "menu", "help", "language", "cancel"}) List<String> managerCommands,
-                          String botUsername, @DefaultValue Rate rate, @DefaultValue Sender sender) {
+                          String botUsername, @DefaultValue Rate rate, @DefaultValue Sender sender,
+                          @DefaultValue("true") boolean processOnReceipt) {
 
     boolean hasToken() {
         return token != null && !token.isBlank();

@@ -2,7 +2,12 @@ package io.partnerka.telegram;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.ContextClosedEvent;
@@ -21,14 +26,27 @@ class UpdateReceiver implements TelegramUpdates {
     private static final Logger log = LoggerFactory.getLogger(UpdateReceiver.class);
     private static final long FIRST_BACKOFF_MS = 100;
     private static final long MAX_BACKOFF_MS = 5_000;
+    /**
+     * The longest the poller (or a webhook call) waits for updates processed on receipt; past it, what is not done is
+     * recorded for the workers, so a slow chat or a backlog never holds up receiving for long.
+     */
+    private static final Duration HOLD_MAX = Duration.ofSeconds(1);
 
     private final Inbox inbox;
     private final InboxProcessor processor;
     private final TelegramMetrics metrics;
+    /** Whether private updates are processed as they arrive, each recorded in its own work's transaction. */
+    private final boolean processOnReceipt;
     private final Object pause = new Object();
     private volatile boolean stopping;
 
-    UpdateReceiver(Inbox inbox, InboxProcessor processor, TelegramMetrics metrics) {
+    @org.springframework.beans.factory.annotation.Autowired
+    UpdateReceiver(Inbox inbox, InboxProcessor processor, TelegramMetrics metrics, TelegramProperties properties) {
+        this(inbox, processor, metrics, properties.processOnReceipt());
+    }
+
+    UpdateReceiver(Inbox inbox, InboxProcessor processor, TelegramMetrics metrics, boolean processOnReceipt) {
+        this.processOnReceipt = processOnReceipt;
         this.inbox = inbox;
         this.processor = processor;
         this.metrics = metrics;
@@ -46,7 +64,8 @@ class UpdateReceiver implements TelegramUpdates {
     boolean store(List<Update> updates, Duration maxWait) {
         try {
             if (updates == null || updates.isEmpty()) return true;
-            List<Inbox.Row> rows = rows(updates);
+            List<InboxProcessor.Received> received = received(updates);
+            List<Inbox.Row> rows = processOnReceipt ? processAtOnce(received) : received.stream().map(InboxProcessor.Received::row).toList();
             if (rows.isEmpty()) return true;
             long deadline = maxWait == null ? Long.MAX_VALUE : System.nanoTime() + maxWait.toNanos();
             long backoff = FIRST_BACKOFF_MS;
@@ -111,8 +130,63 @@ class UpdateReceiver implements TelegramUpdates {
         }
     }
 
-    private static List<Inbox.Row> rows(List<Update> updates) {
-        List<Inbox.Row> rows = new ArrayList<>(updates.size());
+    /**
+     * Hands the private updates of chats no worker here is on to {@link InboxProcessor#processReceived} and waits for
+     * them; returns the rows still to record for the workers: other kinds, busy chats, and what could not be recorded.
+     * A chat's updates go one way together, so their order holds.
+     */
+    private List<Inbox.Row> processAtOnce(List<InboxProcessor.Received> received) {
+        Map<Long, List<InboxProcessor.Received>> byChat = new LinkedHashMap<>();
+        Set<Long> notPrivate = new HashSet<>();
+        for (InboxProcessor.Received r : received) {
+            Long chat = r.row().chatId();
+            if (chat == null || r.row().ignored()) continue;
+            if (r.kind() != UpdateMapping.Kind.PRIVATE) notPrivate.add(chat);
+            byChat.computeIfAbsent(chat, c -> new ArrayList<>()).add(r);
+        }
+        List<Inbox.Row> rest = new ArrayList<>();
+        for (InboxProcessor.Received r : received) {
+            Long chat = r.row().chatId();
+            if (chat == null || r.row().ignored() || notPrivate.contains(chat)) rest.add(r.row());
+        }
+        Map<List<InboxProcessor.Received>, CompletableFuture<InboxProcessor.Outcome>> taken = new LinkedHashMap<>();
+        byChat.forEach((chat, updates) -> {
+            if (notPrivate.contains(chat)) return;
+            var outcome = processor.processReceived(chat, updates);
+            if (outcome == null) updates.forEach(r -> rest.add(r.row()));
+            else taken.put(updates, outcome);
+        });
+        int fresh = 0;
+        long deadline = System.nanoTime() + HOLD_MAX.toNanos();
+        for (var e : taken.entrySet()) {
+            InboxProcessor.Outcome outcome = outcomeBy(e.getValue(), deadline);
+            fresh += outcome.fresh();
+            if (!outcome.recorded()) e.getKey().forEach(r -> rest.add(r.row()));
+        }
+        if (fresh > 0) metrics.received(fresh);
+        return rest;
+    }
+
+    /**
+     * The outcome, or past the deadline "not recorded" (the job is cancelled if it has not started): then the caller
+     * records the updates for the workers, which is safe even while the job runs, as an update's key is taken once —
+     * the insert waits for the job's transaction and skips what it committed, and the job leaves to the workers
+     * whatever the insert recorded first.
+     */
+    private static InboxProcessor.Outcome outcomeBy(CompletableFuture<InboxProcessor.Outcome> job, long deadline) {
+        try {
+            return job.get(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            job.cancel(false);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            job.cancel(false);
+        }
+        return job.isDone() && !job.isCompletedExceptionally() ? job.join() : new InboxProcessor.Outcome(0, false);
+    }
+
+    private static List<InboxProcessor.Received> received(List<Update> updates) {
+        List<InboxProcessor.Received> rows = new ArrayList<>(updates.size());
         for (Update u : updates) {
             if (u == null || u.getUpdateId() == null) continue;
             UpdateMapping.Route route;
@@ -122,8 +196,11 @@ class UpdateReceiver implements TelegramUpdates {
                 log.warn("Update {} has an unexpected shape and is ignored ({})", u.getUpdateId(), Failures.describe(e));
                 route = UpdateMapping.Route.IGNORED;
             }
-            rows.add(new Inbox.Row(u.getUpdateId(), route.chatId(), TelegramJson.write(u),
-                    route.kind() == UpdateMapping.Kind.IGNORED));
+            String payload = TelegramJson.write(u);
+            // what is handled is what would be stored: an update whose NULs were replaced is read back as stored
+            Update handled = payload.contains("\\ufffd") ? TelegramJson.read(payload) : u;
+            rows.add(new InboxProcessor.Received(new Inbox.Row(u.getUpdateId(), route.chatId(), payload,
+                    route.kind() == UpdateMapping.Kind.IGNORED), handled, route.kind()));
         }
         return rows;
     }

@@ -207,6 +207,50 @@ class TelegramPollingTests {
     }
 
     @Test
+    void aFreshUpdateIsProcessedOnReceipt_inTheTransactionThatRecordsIt_andWaitsBehindAnOpenOne() {
+        long chat = 1020;
+        Update help = update(chat, "/help");
+        updates.receive(List.of(help));
+        // done before receive returns: recorded as processed, with no content kept, in the transaction of its work
+        assertThat(processed(help.getUpdateId())).isTrue();
+        assertThat(jdbc.sql("SELECT payload::text FROM telegram_inbox WHERE update_id = ?").param(help.getUpdateId())
+                .query(String.class).single()).isEqualTo("{}");
+        assertThat(api.awaitCalls("sendMessage", chat, 1).get(0).text()).contains("<b>Commands</b>");
+
+        // an earlier update of the chat still open (backing off after a failure): the fresh one waits behind it
+        long open = updateIds.incrementAndGet();
+        jdbc.sql("""
+                        INSERT INTO telegram_inbox (update_id, chat_id, payload, lease_until, attempts)
+                        VALUES (?, ?, ?::jsonb, now() + interval '1 second', 1)""")
+                .params(open, chat, FakeBotApi.textUpdate(open, chat, "/language").toString()).update();
+        Update menu = update(chat, "/menu");
+        updates.receive(List.of(menu));
+        assertThat(processed(menu.getUpdateId())).as("recorded for the workers, not processed ahead").isFalse();
+        List<FakeBotApi.Call> replies = api.awaitCalls("sendMessage", chat, 3);
+        assertThat(replies.get(1).text()).isEqualTo("Choose your language:");
+        assertThat(replies.get(2).text()).startsWith("Main menu");
+    }
+
+    @Test
+    void aChatSomeoneElseHoldsDoesNotHoldUpReceiving() throws SQLException {
+        long held = 1021;
+        long other = 1022;
+        updates.receive(List.of(update(held, "/help")));
+        api.awaitCalls("sendMessage", held, 1);
+        try (Connection lock = dataSource.getConnection()) {
+            lock.setAutoCommit(false);
+            lock.createStatement().execute("SELECT 1 FROM chat WHERE chat_id = " + held + " FOR UPDATE");
+            long started = System.nanoTime();
+            updates.receive(List.of(update(held, "/menu"), update(other, "/help")));
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the poller is let go").isLessThan(Duration.ofSeconds(3));
+            assertThat(api.awaitCalls("sendMessage", other, 1).get(0).text()).contains("<b>Commands</b>");
+            assertThat(api.calls("sendMessage", held)).hasSize(1);
+            lock.rollback();
+        }
+        assertThat(api.awaitCalls("sendMessage", held, 2).get(1).text()).startsWith("Main menu");
+    }
+
+    @Test
     void manyChatsAtOnceEachInOrder() {
         List<Update> batch = new ArrayList<>();
         String[] script = {"/help", "/language", "/menu", "/cancel"};
@@ -405,7 +449,8 @@ class TelegramPollingTests {
                 return super.getConnection();
             }
         };
-        UpdateReceiver receiver = new UpdateReceiver(new Inbox(JdbcClient.create(flaky)), processor, metrics);
+        // the recording path alone (processing on receipt with the database away: DatabaseOutageDrillTests)
+        UpdateReceiver receiver = new UpdateReceiver(new Inbox(JdbcClient.create(flaky)), processor, metrics, false);
         long chat = 1013;
         Update help = update(chat, "/help");
         AtomicReference<Throwable> thrown = new AtomicReference<>();
