@@ -317,8 +317,8 @@ class OutboundSender implements SmartLifecycle, Outbox.HandOff {
     }
 
     /**
-     * Records deliveries in batches: whatever arrived while the previous statement ran goes in the next one (a
-     * transaction per delivered message was a third of the transactions per update). A failed statement is retried
+     * Records deliveries in batches: whatever arrived while the previous statement ran, or within the linger after
+     * the first, goes in the next one (a transaction per delivered message was a third of the transactions per update). A failed statement is retried
      * until the database is back; the chat's next message is claimed only once its predecessor is recorded.
      */
     private void recordDeliveries() {
@@ -330,7 +330,14 @@ class OutboundSender implements SmartLifecycle, Outbox.HandOff {
                 Done first = deliveries.poll(1, TimeUnit.SECONDS);
                 if (first == null) continue;
                 batch.add(first);
-                deliveries.drainTo(batch, RECORD_BATCH - 1);
+                // a moment for more to join it: at the everyday pace each delivery was a statement of its own
+                long until = System.nanoTime() + settings.recordLinger().toNanos();
+                for (long left; batch.size() < RECORD_BATCH && (left = until - System.nanoTime()) > 0 && recording; ) {
+                    Done next = deliveries.poll(left, TimeUnit.NANOSECONDS);
+                    if (next == null) break;
+                    batch.add(next);
+                    deliveries.drainTo(batch, RECORD_BATCH - batch.size());
+                }
                 long backoff = 100;
                 for (int attempt = 1; ; attempt++) {
                     try {

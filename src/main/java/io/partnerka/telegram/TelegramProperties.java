@@ -54,8 +54,10 @@ record TelegramProperties(String token, @DefaultValue("https://api.telegram.org"
      * @param concurrency  Bot API calls in flight at once
      * @param maxAttempts  tries of one message on 5xx and network errors before it is given up
      * @param maxBackoff   the longest wait between two tries
+     * @param recordLinger how long a delivery waits for others to be recorded with it in one statement (longer: fewer
+     *                     statements, and more messages sent again after a crash, whose delivery was not yet recorded)
      */
     record Sender(@DefaultValue("8") int concurrency, @DefaultValue("8") int maxAttempts,
-                  @DefaultValue("60s") Duration maxBackoff) {
+                  @DefaultValue("60s") Duration maxBackoff, @DefaultValue("100ms") Duration recordLinger) {
     }
 }

@@ -65,7 +65,15 @@ class UpdateReceiver implements TelegramUpdates {
         try {
             if (updates == null || updates.isEmpty()) return true;
             List<InboxProcessor.Received> received = received(updates);
-            List<Inbox.Row> rows = processOnReceipt ? processAtOnce(received) : received.stream().map(InboxProcessor.Received::row).toList();
+            List<Inbox.Row> rows = received.stream().map(InboxProcessor.Received::row).toList();
+            if (processOnReceipt) {
+                try {
+                    rows = processAtOnce(received);
+                } catch (RuntimeException e) {
+                    // all of them are recorded for the workers then: what was done already is skipped as recorded
+                    log.error("Processing on receipt failed ({}); the batch is recorded for the workers", Failures.describe(e), e);
+                }
+            }
             if (rows.isEmpty()) return true;
             long deadline = maxWait == null ? Long.MAX_VALUE : System.nanoTime() + maxWait.toNanos();
             long backoff = FIRST_BACKOFF_MS;
@@ -149,16 +157,17 @@ class UpdateReceiver implements TelegramUpdates {
             Long chat = r.row().chatId();
             if (chat == null || r.row().ignored() || notPrivate.contains(chat)) rest.add(r.row());
         }
-        Map<List<InboxProcessor.Received>, CompletableFuture<InboxProcessor.Outcome>> taken = new LinkedHashMap<>();
+        // (an Update is not a key: its hashCode computes entity texts, and a malformed one throws)
+        List<Map.Entry<List<InboxProcessor.Received>, CompletableFuture<InboxProcessor.Outcome>>> taken = new ArrayList<>();
         byChat.forEach((chat, updates) -> {
             if (notPrivate.contains(chat)) return;
             var outcome = processor.processReceived(chat, updates);
             if (outcome == null) updates.forEach(r -> rest.add(r.row()));
-            else taken.put(updates, outcome);
+            else taken.add(Map.entry(updates, outcome));
         });
         int fresh = 0;
         long deadline = System.nanoTime() + HOLD_MAX.toNanos();
-        for (var e : taken.entrySet()) {
+        for (var e : taken) {
             InboxProcessor.Outcome outcome = outcomeBy(e.getValue(), deadline);
             fresh += outcome.fresh();
             if (!outcome.recorded()) e.getKey().forEach(r -> rest.add(r.row()));
@@ -198,7 +207,12 @@ class UpdateReceiver implements TelegramUpdates {
             }
             String payload = TelegramJson.write(u);
             // what is handled is what would be stored: an update whose NULs were replaced is read back as stored
-            Update handled = payload.contains("\\ufffd") ? TelegramJson.read(payload) : u;
+            Update handled;
+            try {
+                handled = payload.contains("\\ufffd") ? TelegramJson.read(payload) : u;
+            } catch (RuntimeException e) {
+                handled = null; // the worker reads it from the inbox, and gives it up if it cannot
+            }
             rows.add(new InboxProcessor.Received(new Inbox.Row(u.getUpdateId(), route.chatId(), payload,
                     route.kind() == UpdateMapping.Kind.IGNORED), handled, route.kind()));
         }
