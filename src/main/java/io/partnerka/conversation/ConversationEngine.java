@@ -164,6 +164,7 @@ public class ConversationEngine {
     }
 
     private void refuse(Inbound in, String key, Map<String, ?> args) {
+        outbox.answering(in.chatId());
         ChatRecord chat = store.lock(in.chatId(), in.userId(), presets.languageFor(in.userId(), in.languageCode()));
         String text = messages.text(chat.language, key, args);
         if (in.kind() == Inbound.Kind.CALLBACK && in.callbackId() != null) {
@@ -203,6 +204,8 @@ public class ConversationEngine {
     }
 
     private void run(Inbound in) {
+        // what this transaction says to the person who wrote goes before what is queued for them (cards, drip)
+        outbox.answering(in.chatId());
         ChatRecord chat = store.lock(in.chatId(), in.userId(), presets.languageFor(in.userId(), in.languageCode()));
         if (in.firstName() != null) chat.firstName = in.firstName();
         if (in.username() != null) chat.username = in.username();

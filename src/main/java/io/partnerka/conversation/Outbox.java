@@ -19,11 +19,19 @@ import tools.jackson.databind.json.JsonMapper;
  * The durable queue of everything the bot says (but the answers to button presses: {@link CallbackAnswers}).
  * Features write to it inside their own transaction (so a state change and the messages about it commit together);
  * the transport claims rows, delivers them and reports back.
+ * <p>
+ * A chat's messages go out one at a time, in two lanes: replies (written while handling that chat's own update: the
+ * person waits for them) go before its notifications (cards, drip, broadcasts: caused elsewhere), even older ones;
+ * each lane keeps its order. So a manager with twenty cards queued gets the answer to a button at once, not after
+ * the cards (issue 14).
  */
 @Service
 public class Outbox {
 
     private static final Duration LEASE = Duration.ofSeconds(60);
+    /** The lanes of a chat's messages (column {@code lane}): a lower lane goes first. */
+    static final int REPLY = 0;
+    static final int NOTIFICATION = 1;
     private static final Duration LEASE_CHECK_EVERY = Duration.ofSeconds(5);
 
     /**
@@ -73,11 +81,46 @@ public class Outbox {
         void take(List<OutboundMessage> messages, long claimedAtNanos);
     }
 
-    /** The messages one transaction claimed for the in-memory hand-off, and the chats it decided for. */
+    /** The messages one transaction claimed for the in-memory hand-off, and the chats (and lanes) it decided for. */
     private static final class Claims {
         final long startedNanos = System.nanoTime();
-        final java.util.Map<Long, Boolean> handedByChat = new java.util.HashMap<>();
+        final java.util.Map<ChatLane, Boolean> handedByChat = new java.util.HashMap<>();
         final List<OutboundMessage> handed = new java.util.ArrayList<>();
+    }
+
+    private record ChatLane(long chatId, int lane) {
+    }
+
+    /**
+     * Marks the current transaction as the one handling an update from {@code chatId}: what it writes to that chat is
+     * a reply (lane {@link #REPLY}); everything else it writes is a notification. Scoped to the transaction (a
+     * synchronization of it: a nested transaction of its own is not answering).
+     */
+    void answering(long chatId) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) return;
+        for (TransactionSynchronization sync : TransactionSynchronizationManager.getSynchronizations()) {
+            if (sync instanceof Answering a) {
+                a.chatId = chatId;
+                return;
+            }
+        }
+        Answering a = new Answering();
+        a.chatId = chatId;
+        TransactionSynchronizationManager.registerSynchronization(a);
+    }
+
+    /** The chat whose update this transaction handles. */
+    private static final class Answering implements TransactionSynchronization {
+        long chatId;
+    }
+
+    /** The lane of a message written now to {@code chatId} (for now, not later: a message for later waits for nobody). */
+    private static int laneOf(long chatId) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) return NOTIFICATION;
+        for (TransactionSynchronization sync : TransactionSynchronizationManager.getSynchronizations()) {
+            if (sync instanceof Answering a) return a.chatId == chatId ? REPLY : NOTIFICATION;
+        }
+        return NOTIFICATION;
     }
 
     Outbox(JdbcClient jdbc, RetentionSettings retention) {
@@ -102,45 +145,51 @@ public class Outbox {
         List<Long> ids = jdbc.sql("SELECT nextval('outbox_id_seq') FROM generate_series(1, ?) ORDER BY 1")
                 .param(messages.size()).query(Long.class).list();
         jdbc.sql("""
-                        INSERT INTO outbox (id, chat_id, payload)
-                        SELECT i, c, p::jsonb FROM unnest(?::bigint[], ?::bigint[], ?::text[]) AS t(i, c, p)""")
+                        INSERT INTO outbox (id, chat_id, payload, lane)
+                        SELECT i, c, p::jsonb, l FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::smallint[]) AS t(i, c, p, l)""")
                 .params(ids.toArray(Long[]::new), messages.stream().map(OutgoingMessage::chatId).toArray(Long[]::new),
-                        messages.stream().map(m -> json.writeValueAsString(m.reply())).toArray(String[]::new))
+                        messages.stream().map(m -> json.writeValueAsString(m.reply())).toArray(String[]::new),
+                        messages.stream().map(m -> (short) laneOf(m.chatId())).toArray(Short[]::new))
                 .update();
         signalAfterCommit();
         return ids;
     }
 
     /**
-     * Writes a message as claimed by this instance, for the hand-off after commit, when nothing else of the chat is
-     * waiting or being sent (its order is then this transaction's) and the chat is reachable; otherwise as pending,
-     * for the claim. A chat's messages in one transaction all go one way.
+     * Writes a message as claimed by this instance, for the hand-off after commit, when nothing of the chat is being
+     * sent and nothing that goes before it waits (of its lane or a lower one: its order is then this transaction's)
+     * and the chat is reachable; otherwise as pending, for the claim. A chat's replies in one transaction all go one
+     * way; of its notifications only the first is handed over, the rest wait for the claim: a handed-over message is
+     * being sent, and a reply can go ahead only of what waits.
      */
-    private long sendClaimed(Claims claims, long chatId, Reply reply) {
+    private long sendClaimed(Claims claims, long chatId, int lane, Reply reply) {
         String payload = json.writeValueAsString(reply);
-        Boolean handed = claims.handedByChat.get(chatId);
+        ChatLane key = new ChatLane(chatId, lane);
+        Boolean handed = claims.handedByChat.get(key);
         long id;
         if (handed == null) {
             var row = jdbc.sql("""
-                            INSERT INTO outbox (chat_id, payload, status, lease_until, attempts)
-                            SELECT ?, ?::jsonb, CASE WHEN h THEN 'SENDING' ELSE 'PENDING' END,
+                            INSERT INTO outbox (chat_id, payload, lane, status, lease_until, attempts)
+                            SELECT ?, ?::jsonb, ?, CASE WHEN h THEN 'SENDING' ELSE 'PENDING' END,
                                    CASE WHEN h THEN now() + make_interval(secs => ?) END, CASE WHEN h THEN 1 ELSE 0 END
-                            FROM (SELECT NOT EXISTS (SELECT 1 FROM outbox e WHERE e.chat_id = ? AND e.status IN ('PENDING', 'SENDING'))
+                            FROM (SELECT NOT EXISTS (SELECT 1 FROM outbox e WHERE e.chat_id = ? AND e.status IN ('PENDING', 'SENDING')
+                                                       AND (e.lane <= ? OR e.status = 'SENDING'))
                                          AND NOT coalesce((SELECT ch.unreachable FROM chat ch WHERE ch.chat_id = ?), false)) AS t(h)
                             RETURNING id, status = 'SENDING'""")
-                    .params(chatId, payload, LEASE.toSeconds(), chatId, chatId)
+                    .params(chatId, payload, lane, LEASE.toSeconds(), chatId, lane, chatId)
                     .query((rs, n) -> java.util.Map.entry(rs.getLong(1), rs.getBoolean(2))).single();
             id = row.getKey();
             handed = row.getValue();
-            claims.handedByChat.put(chatId, handed);
-        } else if (handed) {
+            claims.handedByChat.put(key, handed);
+        } else if (handed && lane == REPLY) {
             id = jdbc.sql("""
-                            INSERT INTO outbox (chat_id, payload, status, lease_until, attempts)
-                            VALUES (?, ?::jsonb, 'SENDING', now() + make_interval(secs => ?), 1) RETURNING id""")
-                    .params(chatId, payload, LEASE.toSeconds()).query(Long.class).single();
+                            INSERT INTO outbox (chat_id, payload, lane, status, lease_until, attempts)
+                            VALUES (?, ?::jsonb, ?, 'SENDING', now() + make_interval(secs => ?), 1) RETURNING id""")
+                    .params(chatId, payload, lane, LEASE.toSeconds()).query(Long.class).single();
         } else {
-            id = jdbc.sql("INSERT INTO outbox (chat_id, payload) VALUES (?, ?::jsonb) RETURNING id")
-                    .params(chatId, payload).query(Long.class).single();
+            id = jdbc.sql("INSERT INTO outbox (chat_id, payload, lane) VALUES (?, ?::jsonb, ?) RETURNING id")
+                    .params(chatId, payload, lane).query(Long.class).single();
+            handed = false;
         }
         if (handed) {
             claims.handed.add(new OutboundMessage(id, chatId, reply, 1, false));
@@ -199,7 +248,7 @@ public class Outbox {
 
     /**
      * Releases messages claimed for the hand-off that this instance will not send after all (a chat's earlier message
-     * failed, so its later ones go back behind it, in order, to the claim).
+     * failed, so its later ones go back behind it, in order and in their lane, to the claim).
      */
     public void release(List<Long> ids) {
         if (ids.isEmpty()) return;
@@ -209,22 +258,39 @@ public class Outbox {
         signal();
     }
 
-    /** Queues a message that must not go out before {@code notBefore} (null: now). */
+    /**
+     * Queues a message that must not go out before {@code notBefore} (null: now). Written while handling an update of
+     * that chat (and for now), it is a reply: it goes before the chat's queued notifications.
+     */
     @Transactional
     public long sendAt(long chatId, Reply reply, Instant notBefore) {
+        int lane = notBefore == null ? laneOf(chatId) : NOTIFICATION;
+        if (lane == REPLY && reply instanceof Reply.Text t && t.editMessageId() != null && editWaits(chatId, t.editMessageId())) {
+            // an earlier edit of the same message waits among the notifications: going first would let that older
+            // text overwrite this one, so this edit queues behind it
+            lane = NOTIFICATION;
+        }
         HandOff sender = handOff;
         if (notBefore == null && sender != null && TransactionSynchronizationManager.isSynchronizationActive()) {
             Claims claims = claims(sender);
-            if (claims != null) return sendClaimed(claims, chatId, reply);
+            if (claims != null) return sendClaimed(claims, chatId, lane, reply);
         }
-        long id = jdbc.sql("INSERT INTO outbox (chat_id, payload, not_before) VALUES (?, ?::jsonb, coalesce(?, now())) RETURNING id")
+        long id = jdbc.sql("INSERT INTO outbox (chat_id, payload, not_before, lane) VALUES (?, ?::jsonb, coalesce(?, now()), ?) RETURNING id")
                 .params(chatId, json.writeValueAsString(reply),
-                        notBefore == null ? null : java.sql.Timestamp.from(notBefore))
+                        notBefore == null ? null : java.sql.Timestamp.from(notBefore), lane)
                 .query(Long.class).single();
         if (notBefore == null) noteWaiting(chatId);
         else noteDueAt(notBefore);
         signalAfterCommit();
         return id;
+    }
+
+    /** Whether a notification of the chat that edits the same message is still open. */
+    private boolean editWaits(long chatId, int messageId) {
+        return jdbc.sql("""
+                        SELECT EXISTS (SELECT 1 FROM outbox e WHERE e.chat_id = ? AND e.lane = ?
+                                         AND e.status IN ('PENDING', 'SENDING') AND e.payload->>'editMessageId' = ?)""")
+                .params(chatId, NOTIFICATION, String.valueOf(messageId)).query(Boolean.class).single();
     }
 
     private void noteWaiting(long chatId) {
@@ -238,8 +304,9 @@ public class Outbox {
     }
 
     /**
-     * Claims up to {@code max} due messages, at most one per chat and always that chat's oldest open one, so a chat's
-     * messages go out in order. A claim is a lease: a crashed sender's rows come back after it expires.
+     * Claims up to {@code max} due messages, at most one per chat and only when nothing of the chat is being sent: the
+     * chat's first open message in (lane, id) order, so its replies go before its notifications and each lane in
+     * order. A claim is a lease: a crashed sender's rows come back after it expires.
      */
     @Transactional
     public List<OutboundMessage> claimDue(int max) {
@@ -251,7 +318,9 @@ public class Outbox {
                     .update();
         }
         // Pending rows in the order of the outbox_due index, so a claim reads a few index entries whatever the size
-        // of the table (the benchmark measured 19 ms a claim at 14,000 rows when it sorted every row by id). The
+        // of the table (the benchmark measured 19 ms a claim at 14,000 rows when it sorted every row by id). What is
+        // ahead of a row in its chat is one probe of outbox_open (chat_id, lane, id): an open row before it in (lane,
+        // id) order, or a notification of the chat being sent while a reply waits (the rare second probe). The
         // claim is a materialized CTE joined by id: with "WHERE id IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)"
         // the subquery may run again and the UPDATE take more than n rows.
         return jdbc.sql("""
@@ -259,8 +328,11 @@ public class Outbox {
                             SELECT c.id FROM outbox c
                             WHERE c.status = 'PENDING' AND c.not_before <= now()
                               AND NOT EXISTS (SELECT 1 FROM outbox e
-                                              WHERE e.chat_id = c.chat_id AND e.id < c.id
+                                              WHERE e.chat_id = c.chat_id AND (e.lane, e.id) < (c.lane, c.id)
                                                 AND e.status IN ('PENDING', 'SENDING'))
+                              AND NOT EXISTS (SELECT 1 FROM outbox e
+                                              WHERE e.chat_id = c.chat_id AND e.lane > c.lane
+                                                AND e.status = 'SENDING')
                             ORDER BY c.not_before, c.id LIMIT ? FOR UPDATE SKIP LOCKED)
                         UPDATE outbox o SET status = 'SENDING', lease_until = now() + make_interval(secs => ?),
                                attempts = o.attempts + 1
@@ -300,7 +372,10 @@ public class Outbox {
                 .update();
     }
 
-    /** Not delivered this time; try again at {@code when}. The chat's later messages wait behind it. */
+    /**
+     * Not delivered this time; try again at {@code when}, in its lane. The chat's later messages of that lane wait
+     * behind it (and, a reply, all its notifications).
+     */
     public void retryAt(long id, Instant when, String error) {
         jdbc.sql("UPDATE outbox SET status = 'PENDING', not_before = ?, lease_until = NULL, last_error = ? WHERE id = ?")
                 .params(java.sql.Timestamp.from(when), abbreviate(error), id).update();

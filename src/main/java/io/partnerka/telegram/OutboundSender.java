@@ -26,7 +26,8 @@ import org.telegram.telegrambots.meta.generics.TelegramClient;
 
 /**
  * Delivers the outbox through whatever {@link TelegramClient} the application has (the Bot API client, or the
- * sandbox's): one thread claims due messages (at most one per chat, in order), a few more make the calls within the
+ * sandbox's): one thread claims due messages (at most one per chat, in the chat's order: its replies before its
+ * notifications, each kind in order; see {@link Outbox}), a few more make the calls within the
  * rate limits and report the outcome. 429: wait retry_after and slow down; 5xx and network errors: bounded
  * exponential back-off, then give up; 403: the person blocked the bot and is marked unreachable; an optional call
  * (answering a button, an edit) that fails is logged and dropped.
@@ -157,8 +158,9 @@ class OutboundSender implements SmartLifecycle, Outbox.HandOff {
 
     /**
      * Committed messages claimed for this instance: sent without a claim of their own, each chat's in order and one
-     * at a time (its runner), alongside what the claim takes (which never takes a chat's message while an earlier one
-     * is open).
+     * at a time (its runner), alongside what the claim takes (which never takes a chat's message while one of the
+     * chat is out). A chat's queue holds one transaction's replies, or one notification (the outbox hands over
+     * nothing of a chat that has one out), so putting the later ones back behind a failed one keeps each lane's order.
      */
     @Override
     public void take(List<OutboundMessage> messages, long claimedAtNanos) {

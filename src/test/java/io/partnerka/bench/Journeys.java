@@ -16,7 +16,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * The people the Bot API server plays: partners walking the submit-a-client flow (six updates, three of them button
  * presses) and managers moving every n-th new deal to paid (five updates: the card's "→ Paid" button, amount,
  * currency, skip the comment, confirm). Each actor sends its next update when the reply it waits for arrives, and
- * the time from an update being offered to the first Bot API call for that chat is its latency.
+ * the time from an update being offered to the first Bot API call for that chat is its latency (for a button press
+ * that is mostly the answer to the press, which does not go through the outbox). Managers' updates also count
+ * apart, to the first message the bot writes in their chat that is not a card (issue 14: a manager's replies must not
+ * wait behind the cards queued for them).
  */
 final class Journeys implements BotApiServer.Listener {
 
@@ -94,6 +97,7 @@ final class Journeys implements BotApiServer.Listener {
     final AtomicLong firstUpdateNanos = new AtomicLong();
     final AtomicLong lastDoneNanos = new AtomicLong();
     private final Latencies latencies = new Latencies();
+    private final Latencies managerReplies = new Latencies();
 
     Journeys(BotApiServer api, int paidEvery) {
         this.api = api;
@@ -102,6 +106,11 @@ final class Journeys implements BotApiServer.Listener {
 
     Latencies latencies() {
         return latencies;
+    }
+
+    /** From a manager's update to the bot's first message in their chat that is not a card (no callback answer). */
+    Latencies managerReplies() {
+        return managerReplies;
     }
 
     void addManager(long chatId) {
@@ -132,6 +141,8 @@ final class Journeys implements BotApiServer.Listener {
         List<Step> steps;
         int index;
         long pendingSince;
+        /** A manager's update waiting for its first message (not a card, not the answer to the press). */
+        long replySince;
         List<String[]> keyboard = List.of();
         int keyboardMessageId;
         final Deque<String[]> todo = new ArrayDeque<>(); // manager: {callback data, message id}
@@ -150,6 +161,10 @@ final class Journeys implements BotApiServer.Listener {
             if (pendingSince != 0 && !card) {
                 latencies.add(call.nanos() - pendingSince);
                 pendingSince = 0;
+            }
+            if (replySince != 0 && !card && !call.method().equals("answercallbackquery")) {
+                managerReplies.add(call.nanos() - replySince);
+                replySince = 0;
             }
             if (card) {
                 if (cardsSeen.incrementAndGet() % paidEvery == 0) {
@@ -215,6 +230,7 @@ final class Journeys implements BotApiServer.Listener {
             long now = System.nanoTime();
             firstUpdateNanos.compareAndSet(0, now);
             pendingSince = now;
+            if (manager) replySince = now;
             updatesSent.incrementAndGet();
             api.push(update);
         }

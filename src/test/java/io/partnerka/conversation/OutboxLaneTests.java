@@ -1,0 +1,236 @@
+package io.partnerka.conversation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.partnerka.PartnerkaTest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.Lifecycle;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The outbox's two lanes, claim by claim: what a transaction handling a chat's update writes to that chat (a reply)
+ * goes before the notifications queued for the chat, even older ones; each lane keeps its order; a chat never has two
+ * messages out at once. The application's sender is stopped: the test claims, and takes the hand-off itself.
+ */
+@PartnerkaTest
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+class OutboxLaneTests {
+
+    private static final AtomicLong CHATS = new AtomicLong(6_300_000);
+
+    @Autowired Outbox outbox;
+    @Autowired ConversationEngine engine;
+    @Autowired JdbcClient jdbc;
+    @Autowired ApplicationContext context;
+    TransactionTemplate tx;
+    /** What the outbox handed over in memory after commits (in place of the transport's sender). */
+    final List<OutboundMessage> taken = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    @Autowired
+    void tx(PlatformTransactionManager manager) {
+        tx = new TransactionTemplate(manager);
+    }
+
+    @BeforeEach
+    void takeOverTheSender() {
+        context.getBean("outboundSender", Lifecycle.class).stop();
+        taken.clear();
+        outbox.handOffTo(new Outbox.HandOff() {
+            @Override
+            public boolean hasRoom() {
+                return true;
+            }
+
+            @Override
+            public void take(List<OutboundMessage> messages, long claimedAtNanos) {
+                taken.addAll(messages);
+            }
+        });
+    }
+
+    /** A notification: written outside any update of that chat (as another person's action would). */
+    private long notify(long chat, String text) {
+        return tx.execute(s -> outbox.send(chat, Reply.Text.of(text)));
+    }
+
+    /** The outbox ids of the chat written by the transaction handling its update {@code command}. */
+    private List<Long> update(long chat, String command) {
+        return written(chat, () -> {
+            tx.executeWithoutResult(s -> engine.process(Inbound.text(chat, command)));
+            return null;
+        });
+    }
+
+    private List<Long> written(long chat, Supplier<?> action) {
+        long before = jdbc.sql("SELECT coalesce(max(id), 0) FROM outbox").query(Long.class).single();
+        action.get();
+        return jdbc.sql("SELECT id FROM outbox WHERE chat_id = ? AND id > ? ORDER BY id").params(chat, before)
+                .query(Long.class).list();
+    }
+
+    /** One claim; what it took of this chat (never more than one). */
+    private Long claim(long chat) {
+        List<Long> ids = outbox.claimDue(100).stream().filter(m -> m.chatId() == chat).map(OutboundMessage::id).toList();
+        assertThat(ids).as("at most one message of a chat out at once").hasSizeLessThanOrEqualTo(1);
+        return ids.isEmpty() ? null : ids.get(0);
+    }
+
+    private int lane(long id) {
+        return jdbc.sql("SELECT lane FROM outbox WHERE id = ?").param(id).query(Integer.class).single();
+    }
+
+    private String status(long id) {
+        return jdbc.sql("SELECT status FROM outbox WHERE id = ?").param(id).query(String.class).single();
+    }
+
+    @Test
+    void aReplyGoesBeforeTheNotificationsQueuedForTheChat_eachLaneInOrder() {
+        long chat = CHATS.incrementAndGet();
+        long n1 = notify(chat, "card 1");
+        assertThat(taken).extracting(OutboundMessage::id).as("nothing else open: handed over").containsExactly(n1);
+        long n2 = notify(chat, "card 2");
+        long n3 = notify(chat, "card 3");
+        assertThat(status(n2)).isEqualTo("PENDING");
+
+        List<Long> replies = update(chat, "/help");
+        assertThat(replies).isNotEmpty().allSatisfy(id -> assertThat(lane(id)).isEqualTo(Outbox.REPLY));
+        assertThat(List.of(n1, n2, n3)).allSatisfy(id -> assertThat(lane(id)).isEqualTo(Outbox.NOTIFICATION));
+        assertThat(replies).as("card 1 is being sent: the reply waits for the claim")
+                .allSatisfy(id -> assertThat(status(id)).isEqualTo("PENDING"));
+        assertThat(claim(chat)).as("nothing while card 1 is out").isNull();
+
+        outbox.delivered(n1, 1);
+        List<Long> order = new ArrayList<>();
+        for (Long id = claim(chat); id != null; id = claim(chat)) {
+            order.add(id);
+            assertThat(claim(chat)).as("nothing else of the chat while one is out").isNull();
+            outbox.delivered(id, 1);
+        }
+        List<Long> expected = new ArrayList<>(replies);
+        expected.addAll(List.of(n2, n3));
+        assertThat(order).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void aReplyIsHandedOverAheadOfWaitingNotifications_butNotWhileOneIsOut_andARetryKeepsItsLane() {
+        long chat = CHATS.incrementAndGet();
+        long blocker = notify(chat, "card 0");
+        long n1 = notify(chat, "card 1");
+        long n2 = notify(chat, "card 2");
+        outbox.delivered(blocker, 1);
+        taken.clear();
+
+        // nothing out, two notifications waiting: the reply (and the next one of the same transaction) go at once
+        List<Long> replies = update(chat, "/help");
+        List<Long> more = written(chat, () -> tx.execute(s -> {
+            outbox.answering(chat);
+            outbox.send(chat, Reply.Text.of("first"));
+            outbox.send(chat, Reply.Text.of("second"));
+            outbox.send(chat + 500_000, Reply.Text.of("to someone else: a notification"));
+            return null;
+        }));
+        assertThat(replies).allSatisfy(id -> assertThat(status(id)).isEqualTo("SENDING"));
+        assertThat(taken).filteredOn(m -> m.chatId() == chat).extracting(OutboundMessage::id).containsExactlyElementsOf(replies);
+        // the second update's replies wait behind the first's, which are out
+        assertThat(more).hasSize(2).allSatisfy(id -> assertThat(status(id)).isEqualTo("PENDING"))
+                .allSatisfy(id -> assertThat(lane(id)).isEqualTo(Outbox.REPLY));
+        assertThat(jdbc.sql("SELECT lane FROM outbox WHERE chat_id = ?").param(chat + 500_000).query(Integer.class).single())
+                .isEqualTo(Outbox.NOTIFICATION);
+        replies.forEach(id -> outbox.delivered(id, 1));
+
+        // "first" is not delivered this time: retried in its lane, ahead of the cards, "second" behind it
+        long first = more.get(0);
+        long second = more.get(1);
+        assertThat(claim(chat)).isEqualTo(first);
+        outbox.retryAt(first, Instant.now().minusSeconds(1), "429");
+        assertThat(lane(first)).isEqualTo(Outbox.REPLY);
+        assertThat(claim(chat)).isEqualTo(first);
+        outbox.delivered(first, 1);
+        assertThat(claim(chat)).isEqualTo(second);
+        outbox.delivered(second, 1);
+        assertThat(claim(chat)).isEqualTo(n1);
+        outbox.delivered(n1, 1);
+        assertThat(claim(chat)).isEqualTo(n2);
+        outbox.delivered(n2, 1);
+        assertThat(claim(chat)).isNull();
+    }
+
+    @Test
+    void releasedMessagesGoBackInTheirLane_behindTheOneThatFailed() {
+        long chat = CHATS.incrementAndGet();
+        long blocker = notify(chat, "card 0");
+        long n1 = notify(chat, "card 1");
+        outbox.delivered(blocker, 1);
+        taken.clear();
+        List<Long> replies = written(chat, () -> tx.execute(s -> {
+            outbox.answering(chat);
+            outbox.send(chat, Reply.Text.of("a"));
+            outbox.send(chat, Reply.Text.of("b"));
+            outbox.send(chat, Reply.Text.of("c"));
+            return null;
+        }));
+        assertThat(taken).extracting(OutboundMessage::id).containsExactlyElementsOf(replies);
+        // the sender: "a" failed (retry later), so "b" and "c" go back to the claim, behind it
+        outbox.retryAt(replies.get(0), Instant.now().plusSeconds(3600), "500");
+        outbox.release(replies.subList(1, 3));
+        assertThat(claim(chat)).as("the card waits behind the replies, even the one retried later").isNull();
+        jdbc.sql("UPDATE outbox SET not_before = now() WHERE id = ?").param(replies.get(0)).update();
+        for (long id : List.of(replies.get(0), replies.get(1), replies.get(2), n1)) {
+            assertThat(claim(chat)).isEqualTo(id);
+            outbox.delivered(id, 1);
+        }
+    }
+
+    @Test
+    void notificationsOfOneTransactionAreHandedOverOneAtATime_soAReplyCanGoBetween() {
+        long chat = CHATS.incrementAndGet();
+        List<Long> cards = written(chat, () -> tx.execute(s -> {
+            for (int i = 1; i <= 3; i++) outbox.send(chat, Reply.Text.of("card " + i));
+            return null;
+        }));
+        assertThat(cards).extracting(this::status).containsExactly("SENDING", "PENDING", "PENDING");
+        assertThat(taken).extracting(OutboundMessage::id).containsExactly(cards.get(0));
+        List<Long> replies = update(chat, "/help");
+        outbox.delivered(cards.get(0), 1);
+        List<Long> order = new ArrayList<>();
+        for (Long id = claim(chat); id != null; id = claim(chat)) {
+            order.add(id);
+            outbox.delivered(id, 1);
+        }
+        List<Long> expected = new ArrayList<>(replies);
+        expected.addAll(cards.subList(1, 3));
+        assertThat(order).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void anEditOfAMessageWithAnOlderEditStillQueuedWaitsBehindIt() {
+        long chat = CHATS.incrementAndGet();
+        long blocker = notify(chat, "card 0");
+        long olderEdit = tx.execute(s -> outbox.send(chat, Reply.Text.of("progress 10 %").asEditOf(77)));
+        long otherCard = notify(chat, "card 1");
+        List<Long> replies = written(chat, () -> tx.execute(s -> {
+            outbox.answering(chat);
+            outbox.send(chat, Reply.Text.of("progress 20 %").asEditOf(77));
+            outbox.send(chat, Reply.Text.of("an edit of another message").asEditOf(78));
+            return null;
+        }));
+        assertThat(lane(replies.get(0))).as("behind the older edit of message 77").isEqualTo(Outbox.NOTIFICATION);
+        assertThat(lane(replies.get(1))).isEqualTo(Outbox.REPLY);
+        outbox.delivered(blocker, 1);
+        for (long id : List.of(replies.get(1), olderEdit, otherCard, replies.get(0))) {
+            assertThat(claim(chat)).isEqualTo(id);
+            outbox.delivered(id, 1);
+        }
+    }
+}
