@@ -79,6 +79,14 @@ public class Outbox {
          * ({@link System#nanoTime}) is from before their lease began.
          */
         void take(List<OutboundMessage> messages, long claimedAtNanos);
+
+        /**
+         * The chat's messages Telegram has from this sender that are not yet recorded as sent (still {@code SENDING}
+         * in the table): they hold up nothing that is written after them.
+         */
+        default Long[] deliveredNotRecorded(long chatId) {
+            return new Long[0];
+        }
     }
 
     /** The messages one transaction claimed for the in-memory hand-off, and the chats (and lanes) it decided for. */
@@ -173,10 +181,10 @@ public class Outbox {
                             SELECT ?, ?::jsonb, ?, CASE WHEN h THEN 'SENDING' ELSE 'PENDING' END,
                                    CASE WHEN h THEN now() + make_interval(secs => ?) END, CASE WHEN h THEN 1 ELSE 0 END
                             FROM (SELECT NOT EXISTS (SELECT 1 FROM outbox e WHERE e.chat_id = ? AND e.status IN ('PENDING', 'SENDING')
-                                                       AND (e.lane <= ? OR e.status = 'SENDING'))
+                                                       AND (e.lane <= ? OR e.status = 'SENDING') AND e.id <> ALL(?::bigint[]))
                                          AND NOT coalesce((SELECT ch.unreachable FROM chat ch WHERE ch.chat_id = ?), false)) AS t(h)
                             RETURNING id, status = 'SENDING'""")
-                    .params(chatId, payload, lane, LEASE.toSeconds(), chatId, lane, chatId)
+                    .params(chatId, payload, lane, LEASE.toSeconds(), chatId, lane, delivered(chatId), chatId)
                     .query((rs, n) -> java.util.Map.entry(rs.getLong(1), rs.getBoolean(2))).single();
             id = row.getKey();
             handed = row.getValue();
@@ -198,6 +206,12 @@ public class Outbox {
             signalAfterCommit();
         }
         return id;
+    }
+
+    /** What of the chat the sender delivered and has yet to record: not in the way of what follows it. */
+    private Long[] delivered(long chatId) {
+        HandOff sender = handOff;
+        return sender == null ? new Long[0] : sender.deliveredNotRecorded(chatId);
     }
 
     /**

@@ -11,6 +11,8 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -61,6 +63,8 @@ class OutboundSender implements SmartLifecycle, Outbox.HandOff {
     private volatile boolean running;
     /** Deliveries Telegram confirmed, waiting to be recorded (one statement for all that arrived meanwhile). */
     private final LinkedBlockingQueue<Done> deliveries = new LinkedBlockingQueue<>();
+    /** By chat, the ids of delivered messages not yet recorded (see {@link #deliveredNotRecorded}). */
+    private final Map<Long, Set<Long>> unrecorded = new ConcurrentHashMap<>();
     private Thread recorder;
     private volatile boolean recording;
     /** Messages handed over in memory, per chat in order (guarded by itself); a chat's queue has one runner. */
@@ -315,7 +319,23 @@ class OutboundSender implements SmartLifecycle, Outbox.HandOff {
      * in SENDING is sent again when its lease ends — the person would read it twice.
      */
     private void recordDelivered(OutboundMessage m, Integer messageId, boolean held) {
+        unrecorded.computeIfAbsent(m.chatId(), c -> ConcurrentHashMap.newKeySet()).add(m.id());
         deliveries.add(new Done(new Outbox.Delivery(m.id(), messageId), m.chatId(), held));
+    }
+
+    @Override
+    public Long[] deliveredNotRecorded(long chatId) {
+        Set<Long> ids = unrecorded.get(chatId);
+        return ids == null ? new Long[0] : ids.toArray(Long[]::new);
+    }
+
+    private void forgetRecorded(List<Done> batch) {
+        for (Done d : batch) {
+            unrecorded.computeIfPresent(d.chatId(), (chat, ids) -> {
+                ids.remove(d.delivery().id());
+                return ids.isEmpty() ? null : ids;
+            });
+        }
     }
 
     /**
@@ -344,6 +364,7 @@ class OutboundSender implements SmartLifecycle, Outbox.HandOff {
                 for (int attempt = 1; ; attempt++) {
                     try {
                         outbox.deliveredAll(batch.stream().map(Done::delivery).toList());
+                        forgetRecorded(batch);
                         if (attempt > 1) log.info("Recorded {} deliveries after {} attempts", batch.size(), attempt);
                         break;
                     } catch (RuntimeException e) {

@@ -37,16 +37,24 @@ class UpdateReceiver implements TelegramUpdates {
     private final TelegramMetrics metrics;
     /** Whether private updates are processed as they arrive, each recorded in its own work's transaction. */
     private final boolean processOnReceipt;
+    /**
+     * The largest batch processed on receipt: one update for each worker, all started at once. A larger batch is a
+     * backlog (the bot is behind): recorded in one statement, it keeps the workers busy while the poller fetches the
+     * next one, instead of the poller waiting for the batch's slowest chat.
+     */
+    private final int onReceiptMax;
     private final Object pause = new Object();
     private volatile boolean stopping;
 
     @org.springframework.beans.factory.annotation.Autowired
     UpdateReceiver(Inbox inbox, InboxProcessor processor, TelegramMetrics metrics, TelegramProperties properties) {
-        this(inbox, processor, metrics, properties.processOnReceipt());
+        this(inbox, processor, metrics, properties.processOnReceipt(), Math.max(1, properties.workers()));
     }
 
-    UpdateReceiver(Inbox inbox, InboxProcessor processor, TelegramMetrics metrics, boolean processOnReceipt) {
+    UpdateReceiver(Inbox inbox, InboxProcessor processor, TelegramMetrics metrics, boolean processOnReceipt,
+                   int onReceiptMax) {
         this.processOnReceipt = processOnReceipt;
+        this.onReceiptMax = onReceiptMax;
         this.inbox = inbox;
         this.processor = processor;
         this.metrics = metrics;
@@ -66,7 +74,7 @@ class UpdateReceiver implements TelegramUpdates {
             if (updates == null || updates.isEmpty()) return true;
             List<InboxProcessor.Received> received = received(updates);
             List<Inbox.Row> rows = received.stream().map(InboxProcessor.Received::row).toList();
-            if (processOnReceipt) {
+            if (processOnReceipt && received.size() <= onReceiptMax) {
                 try {
                     rows = processAtOnce(received);
                 } catch (RuntimeException e) {

@@ -450,7 +450,7 @@ class TelegramPollingTests {
             }
         };
         // the recording path alone (processing on receipt with the database away: DatabaseOutageDrillTests)
-        UpdateReceiver receiver = new UpdateReceiver(new Inbox(JdbcClient.create(flaky)), processor, metrics, false);
+        UpdateReceiver receiver = new UpdateReceiver(new Inbox(JdbcClient.create(flaky)), processor, metrics, false, 8);
         long chat = 1013;
         Update help = update(chat, "/help");
         AtomicReference<Throwable> thrown = new AtomicReference<>();
