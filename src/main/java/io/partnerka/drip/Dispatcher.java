@@ -244,27 +244,14 @@ class Dispatcher {
         return out;
     }
 
+    /** Logs the batch's steps and moves its enrolments on: one statement (a data-modifying CTE), one round trip. */
     private void write(List<Change> changes, List<Logged> logged, Instant now) {
-        if (!logged.isEmpty()) {
-            jdbc.sql("""
+        jdbc.sql("""
+                        WITH logged AS (
                             INSERT INTO drip_send (id, enrollment_id, user_id, chat_id, chain_id, step_id, outcome, reason, action,
                                                    outbox_id, at)
-                            SELECT u.*, ?::timestamptz FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::varchar[],
-                                                      ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::bigint[]) AS u""")
-                    .params(Timestamp.from(now),
-                            logged.stream().map(Logged::id).toArray(Long[]::new),
-                            logged.stream().map(Logged::enrollmentId).toArray(Long[]::new),
-                            logged.stream().map(Logged::userId).toArray(Long[]::new),
-                            logged.stream().map(Logged::chatId).toArray(Long[]::new),
-                            logged.stream().map(Logged::chainId).toArray(String[]::new),
-                            logged.stream().map(Logged::stepId).toArray(String[]::new),
-                            logged.stream().map(Logged::outcome).toArray(String[]::new),
-                            logged.stream().map(Logged::reason).toArray(String[]::new),
-                            logged.stream().map(Logged::action).toArray(String[]::new),
-                            logged.stream().map(Logged::outboxId).toArray(Long[]::new))
-                    .update();
-        }
-        jdbc.sql("""
+                            SELECT l.*, ?::timestamptz FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::varchar[],
+                                                      ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::bigint[]) AS l)
                         UPDATE drip_enrollment e SET status = u.status, next_step = u.next_step, last_step = u.last_step,
                                due_at = CASE WHEN u.due_ms IS NULL THEN NULL ELSE to_timestamp(u.due_ms / 1000.0) END,
                                stop_reason = u.reason, updated_at = ?
@@ -272,6 +259,17 @@ class Dispatcher {
                              AS u(id, status, next_step, last_step, due_ms, reason)
                         WHERE e.id = u.id""")
                 .params(Timestamp.from(now),
+                        logged.stream().map(Logged::id).toArray(Long[]::new),
+                        logged.stream().map(Logged::enrollmentId).toArray(Long[]::new),
+                        logged.stream().map(Logged::userId).toArray(Long[]::new),
+                        logged.stream().map(Logged::chatId).toArray(Long[]::new),
+                        logged.stream().map(Logged::chainId).toArray(String[]::new),
+                        logged.stream().map(Logged::stepId).toArray(String[]::new),
+                        logged.stream().map(Logged::outcome).toArray(String[]::new),
+                        logged.stream().map(Logged::reason).toArray(String[]::new),
+                        logged.stream().map(Logged::action).toArray(String[]::new),
+                        logged.stream().map(Logged::outboxId).toArray(Long[]::new),
+                        Timestamp.from(now),
                         changes.stream().map(Change::id).toArray(Long[]::new),
                         changes.stream().map(Change::status).toArray(String[]::new),
                         changes.stream().map(Change::nextStep).toArray(String[]::new),
