@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,6 +42,7 @@ class Dispatcher {
     private final Conditions conditions;
     private final ProgramData data;
     private final Notifier notifier;
+    private final Outbox outbox;
     private final Messages messages;
     private final DripClock clock;
     private final QuietHours quiet;
@@ -51,7 +53,7 @@ class Dispatcher {
     private final Counter dueCounter;
 
     Dispatcher(JdbcClient jdbc, PlatformTransactionManager transactions, Chains chains, Conditions conditions,
-               ProgramData data, Notifier notifier, Messages messages, DripClock clock, QuietHours quiet,
+               ProgramData data, Notifier notifier, Outbox outbox, Messages messages, DripClock clock, QuietHours quiet,
                DripProperties properties, MeterRegistry meters) {
         this.sentCounter = meters.counter("partnerka.drip.steps", "outcome", "sent");
         this.skippedCounter = meters.counter("partnerka.drip.steps", "outcome", "skipped");
@@ -65,6 +67,7 @@ class Dispatcher {
         this.conditions = conditions;
         this.data = data;
         this.notifier = notifier;
+        this.outbox = outbox;
         this.messages = messages;
         this.clock = clock;
         this.quiet = quiet;
@@ -142,6 +145,7 @@ class Dispatcher {
         List<Outbox.OutgoingMessage> outgoing = new ArrayList<>(rows.size());
         List<Integer> sentAt = new ArrayList<>(rows.size());
         int sent = 0, skipped = 0, stopped = 0, finished = 0;
+        Map<Chain.Step, Map<String, Optional<Outbox.Template>>> templates = new IdentityHashMap<>();
         for (int i = 0; i < rows.size(); i++) {
             Row row = rows.get(i);
             long sendId = ids.get(i);
@@ -164,7 +168,7 @@ class Dispatcher {
             }
             Optional<String> skip = conditions.firstHolding(step.skipIf(), caseOf(row, subject, facts));
             if (skip.isEmpty()) {
-                outgoing.add(new Outbox.OutgoingMessage(row.chatId(), render(step, subject, sendId)));
+                outgoing.add(render(templates, step, subject, sendId));
                 sentAt.add(logged.size());
                 sent++;
             } else {
@@ -223,16 +227,30 @@ class Dispatcher {
     }
 
     /** The step's text in the person's language and its one button (a signed "drip:<send id>", or a link). */
-    private Reply.Text render(Chain.Step step, Subject subject, long sendId) {
+    private Outbox.OutgoingMessage render(Map<Chain.Step, Map<String, Optional<Outbox.Template>>> templates, Chain.Step step,
+                                          Subject subject, long sendId) {
         String lang = subject.language() != null && step.text().containsKey(subject.language())
                 ? subject.language() : messages.defaultLanguage();
         if (!step.text().containsKey(lang)) lang = step.text().keySet().iterator().next();
-        String text = step.text().get(lang).replace("{name}", HtmlUtils.htmlEscape(subject.displayName()));
         String label = step.label().get(lang);
-        Button button = step.target().kind() == Target.Kind.URL
-                ? Button.url(label, step.target().value())
-                : notifier.button(subject.chatId(), label, DripClickAction.PREFIX + ":" + sendId);
-        return Reply.Text.of(text).withButtons(List.of(List.of(button)));
+        String name = HtmlUtils.htmlEscape(subject.displayName());
+        boolean link = step.target().kind() == Target.Kind.URL;
+        String callback = link ? null : notifier.button(subject.chatId(), label, DripClickAction.PREFIX + ":" + sendId).callbackData();
+        // the step's JSON written once per batch and language; per person only the name and the signed button go in
+        String language = lang;
+        Optional<Outbox.Template> template = templates.computeIfAbsent(step, s -> new HashMap<>()).computeIfAbsent(lang,
+                l -> Optional.ofNullable(outbox.template(reply(step, language, NAME, link ? null : CALLBACK), NAME, CALLBACK)));
+        if (template.isPresent()) return new Outbox.OutgoingMessage(subject.chatId(), template.get().fill(name, callback));
+        return new Outbox.OutgoingMessage(subject.chatId(), reply(step, lang, name, callback));
+    }
+
+    /** Placeholders of the per-person parts of a step's JSON (private-use characters, never in a chain file). */
+    private static final String NAME = "\uE000name\uE001", CALLBACK = "\uE000callback\uE001";
+
+    private static Reply.Text reply(Chain.Step step, String lang, String escapedName, String callback) {
+        String label = step.label().get(lang);
+        Button button = callback == null ? Button.url(label, step.target().value()) : new Button(label, callback, null);
+        return Reply.Text.of(step.text().get(lang).replace("{name}", escapedName)).withButtons(List.of(List.of(button)));
     }
 
     private Map<Long, Map<String, Instant>> facts(Long[] userIds) {
