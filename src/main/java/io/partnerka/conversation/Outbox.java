@@ -156,7 +156,8 @@ public class Outbox {
                         INSERT INTO outbox (id, chat_id, payload, lane)
                         SELECT i, c, p::jsonb, l FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::smallint[]) AS t(i, c, p, l)""")
                 .params(ids.toArray(Long[]::new), messages.stream().map(OutgoingMessage::chatId).toArray(Long[]::new),
-                        messages.stream().map(m -> json.writeValueAsString(m.reply())).toArray(String[]::new),
+                        messages.stream().map(m -> m.prepared() != null ? m.prepared().json : json.writeValueAsString(m.reply()))
+                                .toArray(String[]::new),
                         messages.stream().map(m -> (short) laneOf(m.chatId())).toArray(Short[]::new))
                 .update();
         signalAfterCommit();
@@ -251,8 +252,81 @@ public class Outbox {
         }
     }
 
-    /** A message to queue with {@link #sendAll}. */
-    public record OutgoingMessage(long chatId, Reply reply) {
+    /** A message to queue with {@link #sendAll}: a reply, or a reply's JSON filled in from a {@link Template}. */
+    public record OutgoingMessage(long chatId, Reply reply, Prepared prepared) {
+        public OutgoingMessage(long chatId, Reply reply) {
+            this(chatId, reply, null);
+        }
+
+        public OutgoingMessage(long chatId, Prepared prepared) {
+            this(chatId, null, prepared);
+        }
+    }
+
+    /** A reply's JSON as {@link #sendAll} writes it, made by {@link Template#fill}. */
+    public static final class Prepared {
+        final String json;
+
+        private Prepared(String json) {
+            this.json = json;
+        }
+    }
+
+    /**
+     * A reply written as JSON once, with placeholders filled per message by concatenation: the same message to
+     * thousands of people (a drip step) costs one serialisation instead of one a person. Null when the mapper did
+     * not write the placeholders as they are (then serialise each reply).
+     */
+    public Template template(Reply reply, String... placeholders) {
+        String written = json.writeValueAsString(reply);
+        List<String> parts = new java.util.ArrayList<>();
+        List<Integer> slots = new java.util.ArrayList<>();
+        int from = 0;
+        while (true) {
+            int at = -1, which = -1;
+            for (int k = 0; k < placeholders.length; k++) {
+                int i = written.indexOf(placeholders[k], from);
+                if (i >= 0 && (at < 0 || i < at)) {
+                    at = i;
+                    which = k;
+                }
+            }
+            if (at < 0) break;
+            parts.add(written.substring(from, at));
+            slots.add(which);
+            from = at + placeholders[which].length();
+        }
+        parts.add(written.substring(from));
+        for (String p : placeholders) {
+            // a placeholder the mapper escaped is not found above and would be left in the JSON as text
+            if (p.codePoints().anyMatch(c -> c > 127 && written.contains(String.format("\\u%04x", c))
+                    || written.contains(String.format("\\u%04X", c)))) {
+                return null;
+            }
+        }
+        return new Template(parts.toArray(String[]::new), slots.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /** See {@link #template}. */
+    public static final class Template {
+        private static final tools.jackson.core.io.JsonStringEncoder ESCAPE = tools.jackson.core.io.JsonStringEncoder.getInstance();
+        private final String[] parts;
+        private final int[] slots;
+
+        private Template(String[] parts, int[] slots) {
+            this.parts = parts;
+            this.slots = slots;
+        }
+
+        /** The JSON with each placeholder replaced by its value (in the order given to {@link #template}). */
+        public Prepared fill(String... values) {
+            StringBuilder out = new StringBuilder(256);
+            for (int i = 0; i < slots.length; i++) {
+                out.append(parts[i]);
+                ESCAPE.quoteAsString(values[slots[i]], out);
+            }
+            return new Prepared(out.append(parts[parts.length - 1]).toString());
+        }
     }
 
     /** Sets (or with null, removes) the sender that takes committed messages in memory. */

@@ -26,7 +26,11 @@ record Chain(String id, String file, String trigger, Duration after, boolean onl
     }
 
     Step step(String stepId) {
-        return stepId == null ? null : steps.stream().filter(s -> s.id().equals(stepId)).findFirst().orElse(null);
+        if (stepId == null) return null;
+        for (Step s : steps) { // once per due person: a loop, no stream
+            if (s.id().equals(stepId)) return s;
+        }
+        return null;
     }
 
     /** The step after {@code stepId}; null at the end or when that step is no longer in the file. */

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,6 +42,7 @@ class Dispatcher {
     private final Conditions conditions;
     private final ProgramData data;
     private final Notifier notifier;
+    private final Outbox outbox;
     private final Messages messages;
     private final DripClock clock;
     private final QuietHours quiet;
@@ -51,7 +53,7 @@ class Dispatcher {
     private final Counter dueCounter;
 
     Dispatcher(JdbcClient jdbc, PlatformTransactionManager transactions, Chains chains, Conditions conditions,
-               ProgramData data, Notifier notifier, Messages messages, DripClock clock, QuietHours quiet,
+               ProgramData data, Notifier notifier, Outbox outbox, Messages messages, DripClock clock, QuietHours quiet,
                DripProperties properties, MeterRegistry meters) {
         this.sentCounter = meters.counter("partnerka.drip.steps", "outcome", "sent");
         this.skippedCounter = meters.counter("partnerka.drip.steps", "outcome", "skipped");
@@ -65,6 +67,7 @@ class Dispatcher {
         this.conditions = conditions;
         this.data = data;
         this.notifier = notifier;
+        this.outbox = outbox;
         this.messages = messages;
         this.clock = clock;
         this.quiet = quiet;
@@ -142,6 +145,7 @@ class Dispatcher {
         List<Outbox.OutgoingMessage> outgoing = new ArrayList<>(rows.size());
         List<Integer> sentAt = new ArrayList<>(rows.size());
         int sent = 0, skipped = 0, stopped = 0, finished = 0;
+        Map<Chain.Step, Map<String, Optional<Outbox.Template>>> templates = new IdentityHashMap<>();
         for (int i = 0; i < rows.size(); i++) {
             Row row = rows.get(i);
             long sendId = ids.get(i);
@@ -164,7 +168,7 @@ class Dispatcher {
             }
             Optional<String> skip = conditions.firstHolding(step.skipIf(), caseOf(row, subject, facts));
             if (skip.isEmpty()) {
-                outgoing.add(new Outbox.OutgoingMessage(row.chatId(), render(step, subject, sendId)));
+                outgoing.add(render(templates, step, subject, sendId));
                 sentAt.add(logged.size());
                 sent++;
             } else {
@@ -223,16 +227,30 @@ class Dispatcher {
     }
 
     /** The step's text in the person's language and its one button (a signed "drip:<send id>", or a link). */
-    private Reply.Text render(Chain.Step step, Subject subject, long sendId) {
+    private Outbox.OutgoingMessage render(Map<Chain.Step, Map<String, Optional<Outbox.Template>>> templates, Chain.Step step,
+                                          Subject subject, long sendId) {
         String lang = subject.language() != null && step.text().containsKey(subject.language())
                 ? subject.language() : messages.defaultLanguage();
         if (!step.text().containsKey(lang)) lang = step.text().keySet().iterator().next();
-        String text = step.text().get(lang).replace("{name}", HtmlUtils.htmlEscape(subject.displayName()));
         String label = step.label().get(lang);
-        Button button = step.target().kind() == Target.Kind.URL
-                ? Button.url(label, step.target().value())
-                : notifier.button(subject.chatId(), label, DripClickAction.PREFIX + ":" + sendId);
-        return Reply.Text.of(text).withButtons(List.of(List.of(button)));
+        String name = HtmlUtils.htmlEscape(subject.displayName());
+        boolean link = step.target().kind() == Target.Kind.URL;
+        String callback = link ? null : notifier.button(subject.chatId(), label, DripClickAction.PREFIX + ":" + sendId).callbackData();
+        // the step's JSON written once per batch and language; per person only the name and the signed button go in
+        String language = lang;
+        Optional<Outbox.Template> template = templates.computeIfAbsent(step, s -> new HashMap<>()).computeIfAbsent(lang,
+                l -> Optional.ofNullable(outbox.template(reply(step, language, NAME, link ? null : CALLBACK), NAME, CALLBACK)));
+        if (template.isPresent()) return new Outbox.OutgoingMessage(subject.chatId(), template.get().fill(name, callback));
+        return new Outbox.OutgoingMessage(subject.chatId(), reply(step, lang, name, callback));
+    }
+
+    /** Placeholders of the per-person parts of a step's JSON (private-use characters, never in a chain file). */
+    private static final String NAME = "\uE000name\uE001", CALLBACK = "\uE000callback\uE001";
+
+    private static Reply.Text reply(Chain.Step step, String lang, String escapedName, String callback) {
+        String label = step.label().get(lang);
+        Button button = callback == null ? Button.url(label, step.target().value()) : new Button(label, callback, null);
+        return Reply.Text.of(step.text().get(lang).replace("{name}", escapedName)).withButtons(List.of(List.of(button)));
     }
 
     private Map<Long, Map<String, Instant>> facts(Long[] userIds) {
@@ -244,27 +262,14 @@ class Dispatcher {
         return out;
     }
 
+    /** Logs the batch's steps and moves its enrolments on: one statement (a data-modifying CTE), one round trip. */
     private void write(List<Change> changes, List<Logged> logged, Instant now) {
-        if (!logged.isEmpty()) {
-            jdbc.sql("""
+        jdbc.sql("""
+                        WITH logged AS (
                             INSERT INTO drip_send (id, enrollment_id, user_id, chat_id, chain_id, step_id, outcome, reason, action,
                                                    outbox_id, at)
-                            SELECT u.*, ?::timestamptz FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::varchar[],
-                                                      ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::bigint[]) AS u""")
-                    .params(Timestamp.from(now),
-                            logged.stream().map(Logged::id).toArray(Long[]::new),
-                            logged.stream().map(Logged::enrollmentId).toArray(Long[]::new),
-                            logged.stream().map(Logged::userId).toArray(Long[]::new),
-                            logged.stream().map(Logged::chatId).toArray(Long[]::new),
-                            logged.stream().map(Logged::chainId).toArray(String[]::new),
-                            logged.stream().map(Logged::stepId).toArray(String[]::new),
-                            logged.stream().map(Logged::outcome).toArray(String[]::new),
-                            logged.stream().map(Logged::reason).toArray(String[]::new),
-                            logged.stream().map(Logged::action).toArray(String[]::new),
-                            logged.stream().map(Logged::outboxId).toArray(Long[]::new))
-                    .update();
-        }
-        jdbc.sql("""
+                            SELECT l.*, ?::timestamptz FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::varchar[],
+                                                      ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::bigint[]) AS l)
                         UPDATE drip_enrollment e SET status = u.status, next_step = u.next_step, last_step = u.last_step,
                                due_at = CASE WHEN u.due_ms IS NULL THEN NULL ELSE to_timestamp(u.due_ms / 1000.0) END,
                                stop_reason = u.reason, updated_at = ?
@@ -272,6 +277,17 @@ class Dispatcher {
                              AS u(id, status, next_step, last_step, due_ms, reason)
                         WHERE e.id = u.id""")
                 .params(Timestamp.from(now),
+                        logged.stream().map(Logged::id).toArray(Long[]::new),
+                        logged.stream().map(Logged::enrollmentId).toArray(Long[]::new),
+                        logged.stream().map(Logged::userId).toArray(Long[]::new),
+                        logged.stream().map(Logged::chatId).toArray(Long[]::new),
+                        logged.stream().map(Logged::chainId).toArray(String[]::new),
+                        logged.stream().map(Logged::stepId).toArray(String[]::new),
+                        logged.stream().map(Logged::outcome).toArray(String[]::new),
+                        logged.stream().map(Logged::reason).toArray(String[]::new),
+                        logged.stream().map(Logged::action).toArray(String[]::new),
+                        logged.stream().map(Logged::outboxId).toArray(Long[]::new),
+                        Timestamp.from(now),
                         changes.stream().map(Change::id).toArray(Long[]::new),
                         changes.stream().map(Change::status).toArray(String[]::new),
                         changes.stream().map(Change::nextStep).toArray(String[]::new),

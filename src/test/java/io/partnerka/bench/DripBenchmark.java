@@ -53,7 +53,8 @@ final class DripBenchmark {
         String database = "bench_drip";
         String url = bench.db.create(database);
         try (BotApiServer api = BotApiServer.start(16);
-             AppProcess app = AppProcess.application("drip-unlimited", AppProcess.freePort(), dripProperties(url, api), List.of())) {
+             AppProcess app = AppProcess.application("drip-unlimited", AppProcess.freePort(), dripProperties(url, api),
+                     bench.profiling(scenario))) {
             app.awaitReady(Duration.ofMinutes(3));
             Bench.log("inserting " + n + " enrolled partners");
             enrol(database, n);

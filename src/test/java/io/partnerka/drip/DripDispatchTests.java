@@ -22,6 +22,7 @@ class DripDispatchTests extends DripTestBase {
     @Autowired Chats chats;
     @Autowired Scanner scanner;
     @Autowired io.partnerka.training.Training training;
+    @Autowired io.partnerka.conversation.Outbox outbox;
 
 
     private long approvedAndOnboarding() {
@@ -71,6 +72,29 @@ class DripDispatchTests extends DripTestBase {
                 "onboarding/requisites SENT", "onboarding/referral-link SENT");
         assertThat(jdbc.sql("SELECT count(*) FROM drip_send s JOIN outbox o ON o.id = s.outbox_id WHERE s.user_id = ?")
                 .param(partner).query(Integer.class).single()).as("each send names its outbox row").isEqualTo(4);
+    }
+
+    @Test
+    void aNameWithQuotesMarkupAndBackslashesGoesInEscapedAndEachButtonIsSignedForItsOwnSend() {
+        // the step's JSON is written once per batch and filled per person: the name must come out as if written whole
+        long anna = approvedAndOnboarding();
+        long boris = approvedAndOnboarding();
+        jdbc.sql("UPDATE partner SET name = ? WHERE user_id = ?").params("Анна \"<b>О'Нил</b>\" \\ & 🎉\t", anna).update();
+        fx.passTraining(anna, training);
+        fx.passTraining(boris, training);
+        ChatTester annaChat = fx.chat(anna);
+        ChatTester borisChat = fx.chat(boris);
+        after(Duration.ofHours(1));
+        assertThat(annaChat.poll()).singleElement().satisfies(m ->
+                assertThat(m.text()).startsWith("Анна &quot;&lt;b&gt;О&#39;Нил&lt;/b&gt;&quot; \\ &amp; 🎉\t, добро пожаловать"));
+        assertThat(borisChat.poll()).singleElement().satisfies(m -> assertThat(m.text()).startsWith("Анна Петрова, добро"));
+        assertThat(outbox.template(io.partnerka.conversation.Reply.Text.of("a\uE000n\uE001b"), "\uE000n\uE001"))
+                .as("the template path was taken, not the per-person fallback").isNotNull();
+        // each partner's button names their own send and is signed for their chat
+        annaChat.press("📚 Открыть курс");
+        assertThat(jdbc.sql("SELECT user_id FROM drip_send WHERE clicked_at IS NOT NULL AND user_id IN (?, ?)")
+                .params(anna, boris).query(Long.class).list())
+                .containsExactly(anna);
     }
 
     @Test
