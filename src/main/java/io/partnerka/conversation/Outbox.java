@@ -87,6 +87,11 @@ public class Outbox {
         default Long[] deliveredNotRecorded(long chatId) {
             return new Long[0];
         }
+
+        /** The transport's id of a message this sender delivered and has yet to record, if it is one. */
+        default java.util.Optional<Integer> deliveredMessageId(long outboxId) {
+            return java.util.Optional.empty();
+        }
     }
 
     /** The messages one transaction claimed for the in-memory hand-off, and the chats (and lanes) it decided for. */
@@ -486,8 +491,11 @@ public class Outbox {
 
     /** The transport's message id of a delivered outbox row, if known. */
     public java.util.Optional<Integer> transportMessageId(long id) {
-        return jdbc.sql("SELECT telegram_message_id FROM outbox WHERE id = ?").param(id)
+        java.util.Optional<Integer> recorded = jdbc.sql("SELECT telegram_message_id FROM outbox WHERE id = ?").param(id)
                 .query(Integer.class).optional();
+        HandOff sender = handOff;
+        // delivered a moment ago, its record still to be written (the sender records deliveries in batches)
+        return recorded.isPresent() || sender == null ? recorded : sender.deliveredMessageId(id);
     }
 
     /**

@@ -65,6 +65,8 @@ class OutboundSender implements SmartLifecycle, Outbox.HandOff {
     private final LinkedBlockingQueue<Done> deliveries = new LinkedBlockingQueue<>();
     /** By chat, the ids of delivered messages not yet recorded (see {@link #deliveredNotRecorded}). */
     private final Map<Long, Set<Long>> unrecorded = new ConcurrentHashMap<>();
+    /** The same deliveries by outbox id (see {@link #deliveredMessageId}). */
+    private final Map<Long, Done> unrecordedById = new ConcurrentHashMap<>();
     private Thread recorder;
     private volatile boolean recording;
     /** Messages handed over in memory, per chat in order (guarded by itself); a chat's queue has one runner. */
@@ -319,8 +321,10 @@ class OutboundSender implements SmartLifecycle, Outbox.HandOff {
      * in SENDING is sent again when its lease ends — the person would read it twice.
      */
     private void recordDelivered(OutboundMessage m, Integer messageId, boolean held) {
+        Done done = new Done(new Outbox.Delivery(m.id(), messageId), m.chatId(), held);
+        unrecordedById.put(m.id(), done);
         unrecorded.computeIfAbsent(m.chatId(), c -> ConcurrentHashMap.newKeySet()).add(m.id());
-        deliveries.add(new Done(new Outbox.Delivery(m.id(), messageId), m.chatId(), held));
+        deliveries.add(done);
     }
 
     @Override
@@ -329,8 +333,15 @@ class OutboundSender implements SmartLifecycle, Outbox.HandOff {
         return ids == null ? new Long[0] : ids.toArray(Long[]::new);
     }
 
+    @Override
+    public java.util.Optional<Integer> deliveredMessageId(long outboxId) {
+        Done done = unrecordedById.get(outboxId);
+        return done == null ? java.util.Optional.empty() : java.util.Optional.ofNullable(done.delivery().transportMessageId());
+    }
+
     private void forgetRecorded(List<Done> batch) {
         for (Done d : batch) {
+            unrecordedById.remove(d.delivery().id());
             unrecorded.computeIfPresent(d.chatId(), (chat, ids) -> {
                 ids.remove(d.delivery().id());
                 return ids.isEmpty() ? null : ids;
