@@ -327,6 +327,16 @@ class OutboundSender implements SmartLifecycle, Outbox.HandOff {
         deliveries.add(done);
     }
 
+    /** How often a lingering record looks whether a chat's next message waits for it. */
+    private static final long LINGER_LOOK = TimeUnit.MILLISECONDS.toNanos(5);
+
+    private boolean someoneWaits(List<Done> batch) {
+        for (Done d : batch) {
+            if (outbox.waitsBehind(d.chatId())) return true;
+        }
+        return false;
+    }
+
     @Override
     public Long[] deliveredNotRecorded(long chatId) {
         Set<Long> ids = unrecorded.get(chatId);
@@ -363,11 +373,13 @@ class OutboundSender implements SmartLifecycle, Outbox.HandOff {
                 Done first = deliveries.poll(1, TimeUnit.SECONDS);
                 if (first == null) continue;
                 batch.add(first);
-                // a moment for more to join it: at the everyday pace each delivery was a statement of its own
+                // a moment for more to join it (at the everyday pace each delivery was a statement of its own), cut
+                // short when a message of one of these chats waits behind its delivery for the claim
                 long until = System.nanoTime() + settings.recordLinger().toNanos();
-                for (long left; batch.size() < RECORD_BATCH && (left = until - System.nanoTime()) > 0 && recording; ) {
-                    Done next = deliveries.poll(left, TimeUnit.NANOSECONDS);
-                    if (next == null) break;
+                for (long left; batch.size() < RECORD_BATCH && (left = until - System.nanoTime()) > 0 && recording
+                        && !someoneWaits(batch); ) {
+                    Done next = deliveries.poll(Math.min(left, LINGER_LOOK), TimeUnit.NANOSECONDS);
+                    if (next == null) continue;
                     batch.add(next);
                     deliveries.drainTo(batch, RECORD_BATCH - batch.size());
                 }
