@@ -186,10 +186,8 @@ class TelegramPollingTests {
         updates.receive(List.of(update(slow, "/help")));
         api.awaitCalls("sendMessage", slow, 1);
 
-        try (Connection lock = dataSource.getConnection()) {
-            // another transaction holds the slow chat: its worker waits, the other chats' workers go on
-            lock.setAutoCommit(false);
-            lock.createStatement().execute("SELECT 1 FROM chat WHERE chat_id = " + slow + " FOR UPDATE");
+        // another transaction holds the slow chat: its worker waits, the other chats' workers go on
+        whileHeld(slow, () -> {
             updates.receive(List.of(update(slow, "/menu"), update(quick, "/help"), update(slow, "/language"),
                     update(quick, "/language"), update(slow, "/help"), update(quick, "/cancel")));
 
@@ -198,8 +196,7 @@ class TelegramPollingTests {
             assertThat(quickReplies.get(1).text()).isEqualTo("Choose your language:");
             assertThat(quickReplies.get(2).text()).startsWith("Nothing to cancel");
             assertThat(api.calls("sendMessage", slow)).hasSize(1);
-            lock.rollback();
-        }
+        });
         List<FakeBotApi.Call> slowReplies = api.awaitCalls("sendMessage", slow, 4);
         assertThat(slowReplies.get(1).text()).startsWith("Main menu");
         assertThat(slowReplies.get(2).text()).isEqualTo("Choose your language:");
@@ -237,16 +234,13 @@ class TelegramPollingTests {
         long other = 1022;
         updates.receive(List.of(update(held, "/help")));
         api.awaitCalls("sendMessage", held, 1);
-        try (Connection lock = dataSource.getConnection()) {
-            lock.setAutoCommit(false);
-            lock.createStatement().execute("SELECT 1 FROM chat WHERE chat_id = " + held + " FOR UPDATE");
+        whileHeld(held, () -> {
             long started = System.nanoTime();
             updates.receive(List.of(update(held, "/menu"), update(other, "/help")));
             assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the poller is let go").isLessThan(Duration.ofSeconds(3));
             assertThat(api.awaitCalls("sendMessage", other, 1).get(0).text()).contains("<b>Commands</b>");
             assertThat(api.calls("sendMessage", held)).hasSize(1);
-            lock.rollback();
-        }
+        });
         assertThat(api.awaitCalls("sendMessage", held, 2).get(1).text()).startsWith("Main menu");
     }
 
@@ -482,6 +476,16 @@ class TelegramPollingTests {
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------------
+
+    /** Runs {@code meanwhile} while another transaction holds the chat's row (as a long piece of work would). */
+    private void whileHeld(long chat, Runnable meanwhile) throws SQLException {
+        try (Connection lock = dataSource.getConnection()) {
+            lock.setAutoCommit(false);
+            lock.createStatement().execute("SELECT 1 FROM chat WHERE chat_id = " + chat + " FOR UPDATE");
+            meanwhile.run();
+            lock.rollback();
+        }
+    }
 
     private static Update update(long chat, String text) {
         return FakeBotApi.toUpdate(FakeBotApi.textUpdate(updateIds.incrementAndGet(), chat, text));
