@@ -31,9 +31,7 @@ class FirstJourneyOverBotApiTests {
 
     @DynamicPropertySource
     static void telegram(DynamicPropertyRegistry registry) {
-        registry.add("partnerka.telegram.token", () -> FakeBotApi.TOKEN);
-        registry.add("partnerka.telegram.api-url", api::url);
-        registry.add("partnerka.manager-ids", () -> String.valueOf(MANAGER));
+        api.connect(registry, MANAGER);
         registry.add("partnerka.telegram.rate.enabled", () -> "false");
     }
 

@@ -109,6 +109,14 @@ public final class FakeBotApi implements AutoCloseable {
         this.server = server;
     }
 
+    /** Points the application under test at this server, with the given people as the program's managers. */
+    public void connect(org.springframework.test.context.DynamicPropertyRegistry registry, long... managers) {
+        registry.add("partnerka.telegram.token", () -> TOKEN);
+        registry.add("partnerka.telegram.api-url", this::url);
+        registry.add("partnerka.manager-ids", () -> String.join(",",
+                java.util.Arrays.stream(managers).mapToObj(String::valueOf).toList()));
+    }
+
     public static FakeBotApi start() {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);

@@ -35,9 +35,7 @@ class ReplyPriorityTests {
 
     @DynamicPropertySource
     static void telegram(DynamicPropertyRegistry registry) {
-        registry.add("partnerka.telegram.token", () -> FakeBotApi.TOKEN);
-        registry.add("partnerka.telegram.api-url", api::url);
-        registry.add("partnerka.manager-ids", () -> String.valueOf(MANAGER));
+        api.connect(registry, MANAGER);
         registry.add("partnerka.telegram.sweep-interval", () -> "300ms");
         registry.add("partnerka.telegram.rate.per-chat-per-second", () -> "2");
         registry.add("partnerka.telegram.rate.per-chat-burst", () -> "1");

@@ -49,9 +49,7 @@ class TelegramPollingTests {
 
     @DynamicPropertySource
     static void telegram(DynamicPropertyRegistry registry) {
-        registry.add("partnerka.telegram.token", () -> FakeBotApi.TOKEN);
-        registry.add("partnerka.telegram.api-url", api::url);
-        registry.add("partnerka.manager-ids", () -> String.valueOf(MANAGER));
+        api.connect(registry, MANAGER);
         registry.add("partnerka.telegram.sweep-interval", () -> "300ms");
         registry.add("partnerka.telegram.rate.per-chat-per-second", () -> "50");
         registry.add("partnerka.telegram.rate.per-chat-burst", () -> "50");
@@ -183,9 +181,6 @@ class TelegramPollingTests {
     void eachChatIsAnsweredInOrder_whileAStuckChatDoesNotHoldUpTheOthers() throws SQLException {
         long slow = 1010;
         long quick = 1011;
-        updates.receive(List.of(update(slow, "/help")));
-        api.awaitCalls("sendMessage", slow, 1);
-
         // another transaction holds the slow chat: its worker waits, the other chats' workers go on
         whileHeld(slow, () -> {
             updates.receive(List.of(update(slow, "/menu"), update(quick, "/help"), update(slow, "/language"),
@@ -232,8 +227,6 @@ class TelegramPollingTests {
     void aChatSomeoneElseHoldsDoesNotHoldUpReceiving() throws SQLException {
         long held = 1021;
         long other = 1022;
-        updates.receive(List.of(update(held, "/help")));
-        api.awaitCalls("sendMessage", held, 1);
         whileHeld(held, () -> {
             long started = System.nanoTime();
             updates.receive(List.of(update(held, "/menu"), update(other, "/help")));
@@ -477,8 +470,13 @@ class TelegramPollingTests {
 
     // ---- helpers -------------------------------------------------------------------------------------------------
 
-    /** Runs {@code meanwhile} while another transaction holds the chat's row (as a long piece of work would). */
+    /**
+     * The chat is answered once (so it has a row), then {@code meanwhile} runs while another transaction holds that
+     * row, as a long piece of work would.
+     */
     private void whileHeld(long chat, Runnable meanwhile) throws SQLException {
+        updates.receive(List.of(update(chat, "/help")));
+        api.awaitCalls("sendMessage", chat, 1);
         try (Connection lock = dataSource.getConnection()) {
             lock.setAutoCommit(false);
             lock.createStatement().execute("SELECT 1 FROM chat WHERE chat_id = " + chat + " FOR UPDATE");
