@@ -92,6 +92,10 @@ public class Outbox {
         default java.util.Optional<Integer> deliveredMessageId(long outboxId) {
             return java.util.Optional.empty();
         }
+
+        /** A message of the chat now waits for the claim ({@link #waitsBehind}): what it waits for should not linger. */
+        default void messageWaits(long chatId) {
+        }
     }
 
     /** The messages one transaction claimed for the in-memory hand-off, and the chats (and lanes) it decided for. */
@@ -389,6 +393,8 @@ public class Outbox {
     private void noteWaiting(long chatId) {
         if (waiting.size() >= WAITING_MAX) waiting.clear();
         waiting.add(chatId);
+        HandOff sender = handOff;
+        if (sender != null) sender.messageWaits(chatId);
     }
 
     /** Whether a pending message of this chat, written by this instance, may be waiting for the claim. */

@@ -327,8 +327,13 @@ class OutboundSender implements SmartLifecycle, Outbox.HandOff {
         deliveries.add(done);
     }
 
-    /** How often a lingering record looks whether a chat's next message waits for it. */
-    private static final long LINGER_LOOK = TimeUnit.MILLISECONDS.toNanos(5);
+    /** Put in the deliveries' queue to wake a lingering record: a message of some chat now waits behind one. */
+    private static final Done WAKE = new Done(null, 0, false);
+
+    @Override
+    public void messageWaits(long chatId) {
+        if (unrecorded.containsKey(chatId)) deliveries.add(WAKE);
+    }
 
     private boolean someoneWaits(List<Done> batch) {
         for (Done d : batch) {
@@ -371,17 +376,19 @@ class OutboundSender implements SmartLifecycle, Outbox.HandOff {
                 // idle, this wakes once a second only to see whether the sender stops (a tenth of a second was ten
                 // wake-ups a second of an idle application)
                 Done first = deliveries.poll(1, TimeUnit.SECONDS);
-                if (first == null) continue;
+                if (first == null || first == WAKE) continue;
                 batch.add(first);
                 // a moment for more to join it (at the everyday pace each delivery was a statement of its own), cut
-                // short when a message of one of these chats waits behind its delivery for the claim
+                // short when a message of one of these chats waits behind its delivery for the claim (the outbox says so
+                // through messageWaits, which wakes this poll: looking every 5 ms was a percent of a core)
                 long until = System.nanoTime() + settings.recordLinger().toNanos();
                 for (long left; batch.size() < RECORD_BATCH && (left = until - System.nanoTime()) > 0 && recording
                         && !someoneWaits(batch); ) {
-                    Done next = deliveries.poll(Math.min(left, LINGER_LOOK), TimeUnit.NANOSECONDS);
-                    if (next == null) continue;
+                    Done next = deliveries.poll(left, TimeUnit.NANOSECONDS);
+                    if (next == null || next == WAKE) continue;
                     batch.add(next);
                     deliveries.drainTo(batch, RECORD_BATCH - batch.size());
+                    batch.removeIf(d -> d == WAKE);
                 }
                 long backoff = 100;
                 for (int attempt = 1; ; attempt++) {

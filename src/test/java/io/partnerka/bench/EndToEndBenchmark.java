@@ -124,6 +124,7 @@ final class EndToEndBenchmark {
         long tx0 = withDb ? bench.db.transactions(database) : 0;
         double cpu0 = app.cpuSeconds(), db0 = withDb ? bench.db.cpuSeconds() : 0;
         double self0 = Procs.cpuSeconds(ProcessHandle.current().pid());
+        java.util.Map<String, Double> threads0 = Procs.threadCpuSeconds(app.pid());
         LongFunction<List<Journeys.Step>> journey = mode == Mode.ECHO ? Journeys::echo : Journeys::submitClient;
         Bench.log(scenario + ": " + partners + " partners" + (partnersPerSecond > 0 ? ", " + partnersPerSecond + " starting a second" : " at once"));
         long start = System.nanoTime();
@@ -138,6 +139,7 @@ final class EndToEndBenchmark {
         }
         long deadline = System.nanoTime() + Duration.ofMinutes(bench.intOption("e2e-timeout-minutes", 4)).toNanos();
         long lastLog = System.nanoTime();
+        java.util.Map<String, Double> lastThreads = threads0;
         boolean complete = false;
         while (System.nanoTime() < deadline) {
             if (!app.alive()) throw new IllegalStateException(scenario + ": the process died; see " + app.log());
@@ -146,8 +148,15 @@ final class EndToEndBenchmark {
                 break;
             }
             if (System.nanoTime() - lastLog > 5e9) {
-                Bench.log(scenario + ": " + journeys.journeysDone.get() + " journeys done, " + journeys.paysDone.get() + "/"
-                        + journeys.paysQueued.get() + " payments, " + journeys.updatesSent.get() + " updates");
+                // the app's CPU since the last line, and the JIT's part of it: how long the compiling goes on
+                java.util.Map<String, Double> now = Procs.threadCpuSeconds(app.pid());
+                java.util.Map<String, Double> since = ThreadCpu.since(lastThreads, now);
+                double sinceSeconds = (System.nanoTime() - lastLog) / 1e9;
+                double all = since.values().stream().mapToDouble(Double::doubleValue).sum();
+                Bench.log(String.format(java.util.Locale.ROOT, "%s: %d journeys done, %d/%d payments, %d updates; app CPU %.0f %% of a core, JIT %.0f %%",
+                        scenario, journeys.journeysDone.get(), journeys.paysDone.get(), journeys.paysQueued.get(),
+                        journeys.updatesSent.get(), 100 * all / sinceSeconds, 100 * since.getOrDefault(ThreadCpu.JIT, 0.0) / sinceSeconds));
+                lastThreads = now;
                 lastLog = System.nanoTime();
             }
             Thread.sleep(50);
@@ -159,6 +168,8 @@ final class EndToEndBenchmark {
         double cpu = app.cpuSeconds() - cpu0;
         double dbCpu = withDb ? bench.db.cpuSeconds() - db0 : Double.NaN;
         double self = Procs.cpuSeconds(ProcessHandle.current().pid()) - self0;
+        java.util.Map<String, Double> byThread = ThreadCpu.since(threads0, Procs.threadCpuSeconds(app.pid()));
+        double jit = byThread.getOrDefault(ThreadCpu.JIT, 0.0);
         Journeys.Latencies lat = journeys.latencies();
 
         bench.addCheck(scenario, "journeys completed", journeys.journeysDone.get(), "", "= " + partners, complete);
@@ -197,6 +208,17 @@ final class EndToEndBenchmark {
             bench.add(scenario, "PostgreSQL CPU (of one core)", 100 * dbCpu / seconds, "%");
         }
         bench.add(scenario, (mode == Mode.ECHO ? "echo" : "app") + " CPU (of one core)", 100 * cpu / seconds, "%");
+        if (mode != Mode.ECHO) {
+            // the JIT compiles the hot paths during the first minutes after start: a cost of starting, not of an update
+            bench.add(scenario, "app CPU per update", 1000 * cpu / updates, "ms");
+            bench.add(scenario, "JIT compilers' CPU (of one core)", 100 * jit / seconds, "%");
+            if (partnersPerSecond > 0) {
+                bench.add(scenario, "app CPU per update, JIT compiling aside", 1000 * (cpu - jit) / updates, "ms", 3, false);
+            } else {
+                bench.add(scenario, "app CPU per update, JIT compiling aside", 1000 * (cpu - jit) / updates, "ms");
+            }
+            ThreadCpu.log(scenario, byThread, seconds);
+        }
         bench.add(scenario, "driver + Bot API server CPU (of one core)", 100 * self / seconds, "%");
         if (mode == Mode.ECHO) {
             bench.add(scenario, "echo peak RSS", app.peakRssMiB(), "MiB");

@@ -44,13 +44,8 @@ final class IdleBenchmark {
                 Thread.sleep(seconds * 1000L);
                 double elapsed = (System.nanoTime() - t0) / 1e9;
                 double cpu = app.cpuSeconds() - cpu0, dbCpu = bench.db.cpuSeconds() - db0;
-                // which threads kept it busy (Linux thread names, at most 15 characters), for the log
-                java.util.Map<String, Double> byThread = new java.util.TreeMap<>();
-                Procs.threadCpuSeconds(app.pid()).forEach((t, c) -> byThread.merge(t.replaceAll("[0-9]+$", "#"),
-                        c - threads0.getOrDefault(t, 0.0), Double::sum));
-                byThread.entrySet().stream().sorted(java.util.Map.Entry.<String, Double>comparingByValue().reversed())
-                        .limit(15).forEach(e -> Bench.log(String.format(java.util.Locale.ROOT, "  %-18s %6.3f %% of a core",
-                                e.getKey(), 100 * e.getValue() / ((System.nanoTime() - t0) / 1e9))));
+                // which threads kept it busy, for the log
+                ThreadCpu.log(scenario, ThreadCpu.since(threads0, Procs.threadCpuSeconds(app.pid())), elapsed);
                 // the driver's own queries below are a transaction each: read the counts first
                 long tx = bench.db.transactions(database) - tx0 - 1;
                 long statements = bench.db.appStatements(database);
