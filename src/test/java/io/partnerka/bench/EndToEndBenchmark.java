@@ -82,17 +82,24 @@ final class EndToEndBenchmark {
                 app = AppProcess.application(scenario, port, props, jvm);
                 app.awaitReady(Duration.ofMinutes(3));
                 bench.insertPartners(database, FIRST_PARTNER, partners, managerIds);
-                int warmUp = bench.intOption("warm-up", 300);
-                if (warmUp > 0) bench.insertPartners(database, FIRST_PARTNER + WARM_UP_OFFSET - warmUp, warmUp, managerIds);
+                int warmUpPartners = bench.intOption("warm-up", 3000) + pacedWarmUp(partnersPerSecond);
+                if (warmUpPartners > 0) {
+                    bench.insertPartners(database, FIRST_PARTNER + WARM_UP_OFFSET - warmUpPartners, warmUpPartners, managerIds);
+                }
                 bench.db.execute(database, "ANALYZE");
                 if (mode == Mode.WEBHOOK) api.webhook(app.baseUrl() + "/telegram/webhook", bench.intOption("webhook-connections", 40));
             }
             try (app) {
                 Thread.sleep(1000); // start-up calls (getMe, setMyCommands, deleteWebhook/setWebhook) pass
-                int warmUp = bench.intOption("warm-up", 300);
-                if (warmUp > 0 && warmUp <= WARM_UP_OFFSET - partners) {
-                    // the JIT compiles the hot paths first; the managers pay nothing meanwhile (no flow left open)
-                    warmUp(mode, api, app, warmUp);
+                int warmUp = bench.intOption("warm-up", 3000), paced = pacedWarmUp(partnersPerSecond);
+                if (warmUp + paced > 0 && warmUp + paced <= WARM_UP_OFFSET - partners) {
+                    // the JIT compiles the hot paths first: everyone at once (the managers pay nothing meanwhile), then
+                    // for a paced run a minute at its pace, whose paths (updates processed on receipt, one at a time)
+                    // the JIT otherwise compiles during the measured minute; the managers' flows end before measuring
+                    long first = FIRST_PARTNER + WARM_UP_OFFSET - warmUp - paced;
+                    if (warmUp > 0) warmUp(mode, api, app, first + paced, warmUp, 0, Integer.MAX_VALUE, managerIds);
+                    if (paced > 0) warmUp(mode, api, app, first, paced, partnersPerSecond, paidEvery, managerIds);
+                    if (mode != Mode.ECHO) jitSettles(scenario, app, bench.intOption("jit-settle", 120));
                     api.resetCounters();
                 }
                 return load(scenario, mode, api, app, database, partners, partnersPerSecond, managerIds, paidEvery);
@@ -100,18 +107,54 @@ final class EndToEndBenchmark {
         }
     }
 
-    /** Partners after the measured ones walk the journey, all at once; not measured. */
-    private void warmUp(Mode mode, BotApiServer api, AppProcess app, int n) throws InterruptedException {
-        Journeys journeys = new Journeys(api, Integer.MAX_VALUE);
+    /** Partners {@code paced-warm-up} seconds' worth at the run's pace (none for a run with everyone at once). */
+    private int pacedWarmUp(double partnersPerSecond) {
+        return partnersPerSecond > 0 ? (int) Math.round(partnersPerSecond * bench.intOption("paced-warm-up", 60)) : 0;
+    }
+
+    /**
+     * Partners after the measured ones walk the journey, all at once ({@code perSecond} 0) or at a pace, while managers
+     * move every {@code paidEvery}-th deal to paid; not measured. Ends when every journey and payment is done.
+     */
+    private void warmUp(Mode mode, BotApiServer api, AppProcess app, long firstId, int n, double perSecond, int paidEvery,
+                        long[] managerIds) throws InterruptedException {
+        Journeys journeys = new Journeys(api, paidEvery);
+        if (mode != Mode.ECHO && paidEvery < Integer.MAX_VALUE) for (long m : managerIds) journeys.addManager(m);
         api.listener(journeys);
-        Bench.log("warming up with " + n + " journeys");
+        Bench.log("warming up with " + n + " journeys" + (perSecond > 0 ? ", " + perSecond + " starting a second" : " at once"));
+        long start = System.nanoTime();
         for (int i = 0; i < n; i++) {
-            long id = FIRST_PARTNER + WARM_UP_OFFSET - n + i;
+            if (perSecond > 0) {
+                long wait = start + (long) (i * 1e9 / perSecond) - System.nanoTime();
+                if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+            long id = firstId + i;
             journeys.start(id, mode == Mode.ECHO ? Journeys.echo(id) : Journeys.submitClient(id));
         }
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (journeys.journeysDone.get() < n && System.nanoTime() < deadline && app.alive()) Thread.sleep(50);
+        while ((journeys.journeysDone.get() < n || journeys.paysDone.get() < journeys.paysQueued.get())
+                && System.nanoTime() < deadline && app.alive()) {
+            Thread.sleep(50);
+        }
         Thread.sleep(500); // the last replies (menus, managers' cards) go out
+    }
+
+    /**
+     * Waits (at most {@code maxSeconds}) until the JIT has compiled what the warm-up made hot: its compilers below 5 %
+     * of a core over 5 s. Minutes after start they still took half of the application's CPU at the everyday pace, a
+     * cost of starting that a bot running for days does not pay per update.
+     */
+    private static void jitSettles(String scenario, AppProcess app, int maxSeconds) throws InterruptedException {
+        long start = System.nanoTime();
+        double jit = Double.NaN;
+        while ((System.nanoTime() - start) / 1e9 < maxSeconds) {
+            var before = Procs.threadCpuSeconds(app.pid());
+            Thread.sleep(5_000);
+            jit = ThreadCpu.since(before, Procs.threadCpuSeconds(app.pid())).getOrDefault(ThreadCpu.JIT, 0.0) / 5;
+            if (jit < 0.05) break;
+        }
+        Bench.log(String.format(java.util.Locale.ROOT, "%s: JIT compilers at %.1f %% of a core after %.0f s of settling",
+                scenario, 100 * jit, (System.nanoTime() - start) / 1e9));
     }
 
     private Outcome load(String scenario, Mode mode, BotApiServer api, AppProcess app, String database, int partners,
@@ -127,19 +170,19 @@ final class EndToEndBenchmark {
         java.util.Map<String, Double> threads0 = Procs.threadCpuSeconds(app.pid());
         LongFunction<List<Journeys.Step>> journey = mode == Mode.ECHO ? Journeys::echo : Journeys::submitClient;
         Bench.log(scenario + ": " + partners + " partners" + (partnersPerSecond > 0 ? ", " + partnersPerSecond + " starting a second" : " at once"));
+        Progress progress = new Progress(scenario, journeys, app, threads0);
         long start = System.nanoTime();
         for (int i = 0; i < partners; i++) {
             if (partnersPerSecond > 0) {
                 long due = start + (long) (i * 1e9 / partnersPerSecond);
                 long wait = due - System.nanoTime();
                 if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                progress.maybeLog();
             }
             // the journey by the chat id, as in the warm-up: its client phone must not be the partner's own
             journeys.start(FIRST_PARTNER + i, journey.apply(FIRST_PARTNER + i));
         }
         long deadline = System.nanoTime() + Duration.ofMinutes(bench.intOption("e2e-timeout-minutes", 4)).toNanos();
-        long lastLog = System.nanoTime();
-        java.util.Map<String, Double> lastThreads = threads0;
         boolean complete = false;
         while (System.nanoTime() < deadline) {
             if (!app.alive()) throw new IllegalStateException(scenario + ": the process died; see " + app.log());
@@ -147,18 +190,7 @@ final class EndToEndBenchmark {
                 complete = true;
                 break;
             }
-            if (System.nanoTime() - lastLog > 5e9) {
-                // the app's CPU since the last line, and the JIT's part of it: how long the compiling goes on
-                java.util.Map<String, Double> now = Procs.threadCpuSeconds(app.pid());
-                java.util.Map<String, Double> since = ThreadCpu.since(lastThreads, now);
-                double sinceSeconds = (System.nanoTime() - lastLog) / 1e9;
-                double all = since.values().stream().mapToDouble(Double::doubleValue).sum();
-                Bench.log(String.format(java.util.Locale.ROOT, "%s: %d journeys done, %d/%d payments, %d updates; app CPU %.0f %% of a core, JIT %.0f %%",
-                        scenario, journeys.journeysDone.get(), journeys.paysDone.get(), journeys.paysQueued.get(),
-                        journeys.updatesSent.get(), 100 * all / sinceSeconds, 100 * since.getOrDefault(ThreadCpu.JIT, 0.0) / sinceSeconds));
-                lastThreads = now;
-                lastLog = System.nanoTime();
-            }
+            progress.maybeLog();
             Thread.sleep(50);
         }
         long end = complete ? journeys.lastDoneNanos.get() : System.nanoTime();
@@ -229,5 +261,34 @@ final class EndToEndBenchmark {
                         + "managers' own replies p99 %.1f ms", scenario, updates, seconds, ups, lat.percentileMs(50),
                 lat.percentileMs(99), managers.percentileMs(99)));
         return new Outcome(ups, updates, seconds, complete);
+    }
+
+    /** A line every 5 s: how far the run is, and the app's CPU since the last line with the JIT's part of it. */
+    private static final class Progress {
+        private final String scenario;
+        private final Journeys journeys;
+        private final AppProcess app;
+        private java.util.Map<String, Double> lastThreads;
+        private long lastLog = System.nanoTime();
+
+        Progress(String scenario, Journeys journeys, AppProcess app, java.util.Map<String, Double> threads) {
+            this.scenario = scenario;
+            this.journeys = journeys;
+            this.app = app;
+            this.lastThreads = threads;
+        }
+
+        void maybeLog() {
+            if (System.nanoTime() - lastLog < 5e9) return;
+            java.util.Map<String, Double> now = Procs.threadCpuSeconds(app.pid());
+            java.util.Map<String, Double> since = ThreadCpu.since(lastThreads, now);
+            double seconds = (System.nanoTime() - lastLog) / 1e9;
+            double all = since.values().stream().mapToDouble(Double::doubleValue).sum();
+            Bench.log(String.format(java.util.Locale.ROOT, "%s: %d journeys done, %d/%d payments, %d updates; app CPU %.0f %% of a core, JIT %.0f %%",
+                    scenario, journeys.journeysDone.get(), journeys.paysDone.get(), journeys.paysQueued.get(),
+                    journeys.updatesSent.get(), 100 * all / seconds, 100 * since.getOrDefault(ThreadCpu.JIT, 0.0) / seconds));
+            lastThreads = now;
+            lastLog = System.nanoTime();
+        }
     }
 }
