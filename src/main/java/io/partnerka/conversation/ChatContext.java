@@ -71,7 +71,7 @@ public final class ChatContext {
 
     /** Sends a message to this chat. */
     public void reply(Reply reply) {
-        outbox.send(chat.chatId, reply);
+        outbox.queue(chat.chatId, reply);
     }
 
     /** Sends the message {@code key} to this chat. */

@@ -91,7 +91,7 @@ public class ConversationEngine {
     public void handle(Inbound in, Runnable alsoInTransaction) {
         try {
             tx.executeWithoutResult(status -> {
-                process(in);
+                run(in, null);
                 alsoInTransaction.run();
             });
         } catch (RuntimeException e) {
@@ -107,10 +107,26 @@ public class ConversationEngine {
      * (one commit per update). What fails is thrown: the caller rolls back and hands it to {@link #failed}.
      */
     public void process(Inbound in) {
+        process(in, null);
+    }
+
+    /**
+     * {@link #process}, claiming the update first with the transport's {@code claim}, in the statement that locks the
+     * chat: false (and nothing done) when the claim returns no row. The transport says how an update is claimed (its
+     * tables are its own); the engine only runs the claim ahead of its lock, one round trip for both.
+     */
+    public boolean process(Inbound in, Claim claim) {
         if (!TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("process(Inbound) runs in the caller's transaction");
         }
-        run(in);
+        return run(in, claim);
+    }
+
+    /**
+     * A data-modifying statement (SQL with {@code ?} parameters, e.g. {@code INSERT ... RETURNING ...}) that claims an
+     * update for the transaction running it, returning a row when it did. It is run as a CTE ahead of the chat's lock.
+     */
+    public record Claim(String sql, Object... params) {
     }
 
     /**
@@ -203,10 +219,13 @@ public class ConversationEngine {
         }
     }
 
-    private void run(Inbound in) {
+    private boolean run(Inbound in, Claim claim) {
         // what this transaction says to the person who wrote goes before what is queued for them (cards, drip)
         outbox.answering(in.chatId());
-        ChatRecord chat = store.lock(in.chatId(), in.userId(), presets.languageFor(in.userId(), in.languageCode()));
+        String language = presets.languageFor(in.userId(), in.languageCode());
+        ChatRecord chat = claim == null ? store.lock(in.chatId(), in.userId(), language)
+                : store.lockAfter(claim, in.chatId(), in.userId(), language);
+        if (chat == null) return false;
         if (in.firstName() != null) chat.firstName = in.firstName();
         if (in.username() != null) chat.username = in.username();
         if (!chat.languageChosen && (in.languageCode() != null || presets.of(in.userId()).isPresent())) {
@@ -227,7 +246,9 @@ public class ConversationEngine {
         if (in.kind() == Inbound.Kind.CALLBACK && in.callbackId() != null) {
             answerAfterCommit(chat.chatId, new Reply.CallbackAnswer(in.callbackId(), ctx.callbackAnswer, ctx.callbackAlert));
         }
-        store.save(chat);
+        // the chat's new state and this update's replies (and notifications) in one statement
+        outbox.writeQueued(store.saving(chat));
+        return true;
     }
 
     private void dispatch(ChatContext ctx, ChatRecord chat, Inbound in) {

@@ -48,7 +48,7 @@ public class Notifier {
     /** Sends the message {@code key} to a chat. */
     @Transactional
     public void say(long chatId, String key, Object... args) {
-        outbox.send(chatId, Reply.Text.of(text(chatId, key, Messages.args(args))));
+        outbox.queue(chatId, Reply.Text.of(text(chatId, key, Messages.args(args))));
     }
 
     /** Sends the message {@code key} with the chat's main menu as its keyboard (e.g. after being let in). */
@@ -60,7 +60,13 @@ public class Notifier {
             return fresh;
         });
         ChatContext ctx = new ChatContext(chat, null, messages, codec, roles.isManager(chat.userId), outbox);
-        outbox.send(chatId, Reply.Text.of(ctx.text(key, args)).withKeyboard(mainMenu.keyboard(ctx)));
+        outbox.queue(chatId, Reply.Text.of(ctx.text(key, args)).withKeyboard(mainMenu.keyboard(ctx)));
+    }
+
+    /** Sends any reply to a chat, written with the transaction's other messages (see {@link Outbox#queue}). */
+    @Transactional
+    public void queue(long chatId, Reply reply) {
+        outbox.queue(chatId, reply);
     }
 
     /** Sends any reply to a chat; returns the outbox id (to look up the delivered message id later). */

@@ -153,11 +153,170 @@ public class Outbox {
     }
 
     /**
+     * {@link #send} for a caller that needs no id: the message is written with the transaction's other queued ones in
+     * one statement — at the end of the conversation engine's work, together with the chat's save
+     * ({@link #writeQueued}), else just before the commit — with exactly the outcome one {@link #send} each, in order,
+     * would have had (lane, hand-off or pending). Anything else this class writes or reads in the transaction writes
+     * the queued messages first, so ids keep the order in which messages were written.
+     */
+    @Transactional
+    public void queue(long chatId, Reply reply) {
+        Batch batch = batch();
+        if (batch == null) {
+            sendAt(chatId, reply, null);
+            return;
+        }
+        int lane = laneFor(chatId, reply);
+        // the rare reply and notification to one chat in one transaction: written one after the other, as send does
+        if (batch.rows.stream().anyMatch(q -> q.chatId() == chatId && q.lane() != lane)) write(batch, null);
+        batch.rows.add(new Queued(chatId, lane, reply));
+    }
+
+    /**
+     * Writes the messages this transaction queued, in one statement with {@code with} (another data-modifying
+     * statement of this module, run in the same round trip) when given; {@code with} alone when nothing is queued.
+     */
+    void writeQueued(ChatStore.Sql with) {
+        Batch batch = TransactionSynchronizationManager.isSynchronizationActive() ? currentBatch() : null;
+        if (batch == null || batch.rows.isEmpty()) {
+            if (with != null) jdbc.sql(with.text()).params(with.params()).update();
+            return;
+        }
+        write(batch, with);
+    }
+
+    /** Writes what this transaction queued, first: before any other statement of this class about the outbox. */
+    private void writeQueued() {
+        writeQueued(null);
+    }
+
+    /** A message queued by {@link #queue}, with its lane decided when it was queued (as {@link #send} decides it). */
+    private record Queued(long chatId, int lane, Reply reply) {
+    }
+
+    /** The messages a transaction queued and has not written yet; written at the latest just before it commits. */
+    private static final class Batch implements TransactionSynchronization {
+        final Outbox owner;
+        final List<Queued> rows = new java.util.ArrayList<>();
+        /** Written before the commit: what is queued after that (by another synchronization) is sent at once. */
+        boolean closed;
+
+        Batch(Outbox owner) {
+            this.owner = owner;
+        }
+
+        @Override
+        public void beforeCommit(boolean readOnly) {
+            if (!rows.isEmpty()) owner.write(this, null);
+            closed = true;
+        }
+    }
+
+    /** This transaction's batch, begun now if needed; null outside a transaction or once it was written at the commit. */
+    private Batch batch() {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) return null;
+        Batch batch = currentBatch();
+        if (batch == null) {
+            batch = new Batch(this);
+            TransactionSynchronizationManager.registerSynchronization(batch);
+        }
+        return batch.closed ? null : batch;
+    }
+
+    private Batch currentBatch() {
+        for (TransactionSynchronization sync : TransactionSynchronizationManager.getSynchronizations()) {
+            if (sync instanceof Batch b && b.owner == this) return b;
+        }
+        return null;
+    }
+
+    /** How a queued row is written: its hand-off decided by the statement, as known already, or as its group's. */
+    private static final short DECIDE = 0, CLAIMED = 1, PENDING = 2, AS_DECIDED = 3;
+
+    /**
+     * Writes a batch in one statement with the outcome of one {@link #sendClaimed} each, in order: the first message
+     * of a chat and lane this transaction writes is handed over when nothing of the chat that goes before it is open
+     * and the chat is reachable (the statement decides, from what was open before it); a chat's later replies follow
+     * that decision; later notifications wait. A batch never holds a chat's replies and notifications both
+     * ({@link #queue}), so no row of it decides for another lane.
+     */
+    private void write(Batch batch, ChatStore.Sql with) {
+        List<Queued> rows = List.copyOf(batch.rows);
+        batch.rows.clear();
+        HandOff sender = handOff;
+        Claims claims = sender == null ? null : claims(sender);
+        int n = rows.size();
+        Long[] chats = new Long[n];
+        String[] payloads = new String[n];
+        Short[] lanes = new Short[n];
+        Short[] modes = new Short[n];
+        java.util.Set<ChatLane> deciding = new java.util.HashSet<>();
+        java.util.Set<Long> notInTheWay = new java.util.LinkedHashSet<>();
+        for (int i = 0; i < n; i++) {
+            Queued q = rows.get(i);
+            ChatLane key = new ChatLane(q.chatId(), q.lane());
+            chats[i] = q.chatId();
+            payloads[i] = json.writeValueAsString(q.reply());
+            lanes[i] = (short) q.lane();
+            Boolean handed = claims == null ? Boolean.FALSE : claims.handedByChat.get(key);
+            if (handed != null) {
+                modes[i] = handed && q.lane() == REPLY ? CLAIMED : PENDING;
+            } else if (deciding.add(key)) {
+                modes[i] = DECIDE;
+                notInTheWay.addAll(List.of(delivered(q.chatId())));
+            } else {
+                modes[i] = q.lane() == REPLY ? AS_DECIDED : PENDING;
+            }
+        }
+        List<Object> params = new java.util.ArrayList<>();
+        if (with != null) params.addAll(java.util.Arrays.asList(with.params()));
+        params.addAll(List.of(chats, payloads, lanes, modes, notInTheWay.toArray(Long[]::new), LEASE.toSeconds()));
+        // d: the decision of each chat and lane deciding here; r: each row's (materialized: decided once a row)
+        List<java.util.Map.Entry<Long, Boolean>> written = jdbc.sql("WITH " + (with == null ? "" : "saved AS (" + with.text() + "),\n") + """
+                        m AS (SELECT * FROM unnest(?::bigint[], ?::text[], ?::smallint[], ?::smallint[]) WITH ORDINALITY AS t(c, p, l, mode, o)),
+                        d AS MATERIALIZED (
+                            SELECT m.c, m.l,
+                                   NOT EXISTS (SELECT 1 FROM outbox e WHERE e.chat_id = m.c AND e.status IN ('PENDING', 'SENDING')
+                                                 AND (e.lane <= m.l OR e.status = 'SENDING') AND e.id <> ALL(?::bigint[]))
+                                   AND NOT coalesce((SELECT ch.unreachable FROM chat ch WHERE ch.chat_id = m.c), false) AS h
+                            FROM m WHERE m.mode = 0),
+                        r AS MATERIALIZED (
+                            SELECT m.o, m.c, m.p, m.l, CASE m.mode WHEN 1 THEN true WHEN 2 THEN false
+                                   ELSE coalesce((SELECT d.h FROM d WHERE d.c = m.c AND d.l = m.l), false) END AS h
+                            FROM m)
+                        INSERT INTO outbox (chat_id, payload, lane, status, lease_until, attempts)
+                        SELECT r.c, r.p::jsonb, r.l, CASE WHEN r.h THEN 'SENDING' ELSE 'PENDING' END,
+                               CASE WHEN r.h THEN now() + make_interval(secs => ?) END, CASE WHEN r.h THEN 1 ELSE 0 END
+                        FROM r ORDER BY r.o
+                        RETURNING id, status = 'SENDING'""")
+                .params(params)
+                .query((rs, i) -> java.util.Map.entry(rs.getLong(1), rs.getBoolean(2)))
+                .list();
+        // ids are drawn in the rows' order (the sequence's default is evaluated above the sort)
+        written = written.stream().sorted(java.util.Map.Entry.comparingByKey()).toList();
+        boolean waits = false;
+        for (int i = 0; i < n; i++) {
+            Queued q = rows.get(i);
+            long id = written.get(i).getKey();
+            boolean handed = written.get(i).getValue();
+            if (modes[i] == DECIDE) claims.handedByChat.put(new ChatLane(q.chatId(), q.lane()), handed);
+            if (handed) {
+                claims.handed.add(new OutboundMessage(id, q.chatId(), q.reply(), 1, false));
+            } else {
+                noteWaiting(q.chatId());
+                waits = true;
+            }
+        }
+        if (waits) signalAfterCommit();
+    }
+
+    /**
      * Queues many messages with one statement (the drip dispatcher's batches); the ids come back in the same order,
      * and a chat's messages in the list go out in that order.
      */
     @Transactional
     public List<Long> sendAll(List<OutgoingMessage> messages) {
+        writeQueued();
         if (messages.isEmpty()) return List.of();
         List<Long> ids = jdbc.sql("SELECT nextval('outbox_id_seq') FROM generate_series(1, ?) ORDER BY 1")
                 .param(messages.size()).query(Long.class).list();
@@ -361,12 +520,8 @@ public class Outbox {
      */
     @Transactional
     public long sendAt(long chatId, Reply reply, Instant notBefore) {
-        int lane = notBefore == null ? laneOf(chatId) : NOTIFICATION;
-        if (lane == REPLY && reply instanceof Reply.Text t && t.editMessageId() != null && editWaits(chatId, t.editMessageId())) {
-            // an earlier edit of the same message waits among the notifications: going first would let that older
-            // text overwrite this one, so this edit queues behind it
-            lane = NOTIFICATION;
-        }
+        writeQueued();
+        int lane = notBefore == null ? laneFor(chatId, reply) : NOTIFICATION;
         HandOff sender = handOff;
         if (notBefore == null && sender != null && TransactionSynchronizationManager.isSynchronizationActive()) {
             Claims claims = claims(sender);
@@ -380,6 +535,18 @@ public class Outbox {
         else noteDueAt(notBefore);
         signalAfterCommit();
         return id;
+    }
+
+    /** The lane of a message written now to {@code chatId} ({@link #laneOf}), an edit's exception included. */
+    private int laneFor(long chatId, Reply reply) {
+        int lane = laneOf(chatId);
+        if (lane == REPLY && reply instanceof Reply.Text t && t.editMessageId() != null) {
+            writeQueued();
+            // an earlier edit of the same message waits among the notifications: going first would let that older
+            // text overwrite this one, so this edit queues behind it
+            if (editWaits(chatId, t.editMessageId())) lane = NOTIFICATION;
+        }
+        return lane;
     }
 
     /** Whether a notification of the chat that edits the same message is still open. */
@@ -556,6 +723,7 @@ public class Outbox {
 
     /** Drops what waits for a chat that blocked the bot: it gets nothing more until it writes again. */
     void dropPending(long chatId) {
+        writeQueued();
         jdbc.sql("UPDATE outbox SET status = 'DROPPED', done_at = now(), lease_until = NULL" + contentDrop()
                         + " WHERE chat_id = ? AND status IN ('PENDING', 'SENDING')")
                 .param(chatId).update();

@@ -227,7 +227,7 @@ public class Deals {
         store.history(id, null, pipeline.first(), null, null, comment, "partner", userId, partner.name());
         DealView deal = store.find(id).orElseThrow();
         for (long manager : partners.managersOf(partner.id())) {
-            notifier.send(manager, cards.managerCard(deal, manager, "deal.manager.new-client"));
+            notifier.queue(manager, cards.managerCard(deal, manager, "deal.manager.new-client"));
         }
         events.publishEvent(new LeadSubmitted(id, partner.id(), partner.name(), name, phone, product.id(),
                 catalog.title(product.id(), messages.defaultLanguage()), comment, deal.submittedAt()));

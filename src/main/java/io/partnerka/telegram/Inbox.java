@@ -1,5 +1,6 @@
 package io.partnerka.telegram;
 
+import io.partnerka.conversation.ConversationEngine;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -135,14 +136,24 @@ class Inbox {
      * transaction ends, a duplicate insert of the same update waits on this one's key.
      */
     boolean insertProcessed(long updateId, long chatId) {
-        // the transaction waits for no lock longer than LOCK_WAIT (set here, not in a statement of its own): a chat
-        // someone else holds is left to the workers rather than holding up the poller or the webhook
-        return jdbc.sql("""
+        ConversationEngine.Claim claim = processedClaim(updateId, chatId);
+        return jdbc.sql(claim.sql()).params(claim.params()).query(Long.class).optional().isPresent();
+    }
+
+    /**
+     * {@link #insertProcessed} as the claim the conversation engine runs in the statement that locks the chat (one
+     * round trip for both); it returns a row when the update is this transaction's.
+     */
+    ConversationEngine.Claim processedClaim(long updateId, long chatId) {
+        // the transaction waits for no lock longer than LOCK_WAIT (set here, not in a statement of its own: the
+        // engine's lock of the chat runs after it): a chat someone else holds is left to the workers rather than
+        // holding up the poller or the webhook
+        return new ConversationEngine.Claim("""
                         INSERT INTO telegram_inbox (update_id, chat_id, payload, processed_at)
                         SELECT ?, ?, '{}'::jsonb, now() FROM (SELECT set_config('lock_timeout', ?, true)) AS bounded
                         WHERE NOT EXISTS (SELECT 1 FROM telegram_inbox e WHERE e.chat_id = ? AND e.processed_at IS NULL)
-                        ON CONFLICT (update_id) DO NOTHING""")
-                .params(updateId, chatId, LOCK_WAIT.toMillis() + "ms", chatId).update() == 1;
+                        ON CONFLICT (update_id) DO NOTHING
+                        RETURNING update_id""", updateId, chatId, LOCK_WAIT.toMillis() + "ms", chatId);
     }
 
     /** The longest an update processed on receipt waits for a lock (see {@link #insertProcessed}). */

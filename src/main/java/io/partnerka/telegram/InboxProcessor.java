@@ -219,11 +219,8 @@ class InboxProcessor implements SmartLifecycle {
             return false; // the worker records why and skips it
         }
         try {
-            Boolean done = tx.execute(status -> {
-                if (!inbox.insertProcessed(updateId, chatId)) return false;
-                engine.process(in);
-                return true;
-            });
+            // the update's row written as processed in the statement that locks the chat (false: not this one's)
+            Boolean done = tx.execute(status -> engine.process(in, inbox.processedClaim(updateId, chatId)));
             if (!Boolean.TRUE.equals(done)) return false;
         } catch (RuntimeException e) {
             if (Inbox.isLockTimeout(e)) return false; // someone else holds the chat (or what it touches): the workers wait

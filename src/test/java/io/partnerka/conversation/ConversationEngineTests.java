@@ -18,6 +18,7 @@ class ConversationEngineTests {
     @Autowired ConversationEngine engine;
     @Autowired Messages messages;
     @Autowired JdbcClient jdbc;
+    @Autowired org.springframework.transaction.PlatformTransactionManager transactions;
 
     private ChatTester person() {
         return new ChatTester(engine, messages, jdbc, USERS.incrementAndGet(), "Олег");
@@ -65,5 +66,41 @@ class ConversationEngineTests {
     void aMenuButtonStartsItsFlowEvenInTheMiddleOfAnother() {
         ChatTester chat = person().send("/apply").press("apply.type.individual").expect("apply.ask-name");
         chat.send(chat.text("menu.apply")).expect("apply.ask-type");
+    }
+
+    /**
+     * A transport's claim runs in the statement that locks the chat: when it returns no row nothing is done (no chat
+     * row, no reply, no lock); when it does, the update is handled as usual — for a newcomer too — and the claim's
+     * write commits with it.
+     */
+    @Test
+    void anUpdateClaimedInTheStatementThatLocksTheChatIsHandledOnlyWhenTheClaimReturnsARow() {
+        org.springframework.transaction.support.TransactionTemplate tx = new org.springframework.transaction.support.TransactionTemplate(transactions);
+        jdbc.sql("CREATE TABLE IF NOT EXISTS claim_test (id bigint PRIMARY KEY)").update();
+        long user = USERS.incrementAndGet();
+        ConversationEngine.Claim claim = new ConversationEngine.Claim(
+                "INSERT INTO claim_test (id) VALUES (?) ON CONFLICT (id) DO NOTHING RETURNING id", user);
+        java.util.function.Function<Inbound, Boolean> handled = in -> tx.execute(s -> engine.process(in, claim));
+        java.util.function.Supplier<Integer> replies = () -> jdbc.sql("SELECT count(*) FROM outbox WHERE chat_id = ?")
+                .param(user).query(Integer.class).single();
+
+        assertThat(handled.apply(Inbound.text(user, "/help"))).as("a newcomer, claimed").isTrue();
+        assertThat(jdbc.sql("SELECT count(*) FROM chat WHERE chat_id = ?").param(user).query(Integer.class).single()).isEqualTo(1);
+        assertThat(replies.get()).isEqualTo(1);
+
+        assertThat(handled.apply(Inbound.text(user, "/help"))).as("claimed before").isFalse();
+        assertThat(replies.get()).isEqualTo(1);
+
+        long other = USERS.incrementAndGet();
+        assertThat(handled.apply(Inbound.text(other, "/help"))).as("not this update's").isFalse();
+        assertThat(jdbc.sql("SELECT count(*) FROM chat WHERE chat_id = ?").param(other).query(Integer.class).single()).isZero();
+
+        ConversationEngine.Claim next = new ConversationEngine.Claim(
+                "INSERT INTO claim_test (id) VALUES (?) ON CONFLICT (id) DO NOTHING RETURNING id", -user);
+        Boolean known = tx.execute(s -> engine.process(Inbound.text(user, "/menu"), next));
+        assertThat(known).as("someone known, claimed").isTrue();
+        assertThat(replies.get()).isEqualTo(2);
+        assertThat(jdbc.sql("SELECT count(*) FROM claim_test WHERE id IN (?, ?)").params(user, -user).query(Integer.class).single())
+                .isEqualTo(2);
     }
 }

@@ -233,4 +233,61 @@ class OutboxLaneTests {
             outbox.delivered(id, 1);
         }
     }
+
+    /**
+     * {@link Outbox#queue} writes a transaction's messages in one statement with the outcome {@link Outbox#send} gives
+     * each, in order: the same lanes, the same hand-offs and pending rows, the same order of ids — also for a reply and
+     * a notification to one chat in one transaction, either way round, and for a chat that cannot be reached.
+     */
+    @Test
+    void queuedMessagesGetTheOutcomeOfOneSendEach() {
+        assertThat(outcomes(true)).isEqualTo(outcomes(false)).containsExactly(
+                "0:0:SENDING", "0:0:SENDING", "1:1:SENDING", "1:1:PENDING", "5:1:PENDING",
+                "2:1:SENDING", "2:0:PENDING", "2:0:PENDING", "3:0:SENDING", "3:1:PENDING",
+                "1:1:PENDING", "4:0:SENDING",
+                "handed 0", "handed 0", "handed 1", "handed 2", "handed 3", "handed 4");
+    }
+
+    /** The rows the same transactions write, as "chat:lane:status" in id order, then "handed chat" in hand-off order. */
+    private List<String> outcomes(boolean queued) {
+        long[] chats = new long[6];
+        for (int i = 0; i < chats.length; i++) chats[i] = CHATS.incrementAndGet();
+        long gone = chats[5];
+        jdbc.sql("INSERT INTO chat (chat_id, user_id, language, unreachable) VALUES (?, ?, 'en', TRUE)").params(gone, gone).update();
+        java.util.function.BiConsumer<Long, String> say = (chat, text) -> {
+            if (queued) outbox.queue(chat, Reply.Text.of(text)); else outbox.send(chat, Reply.Text.of(text));
+        };
+        taken.clear();
+        long before = jdbc.sql("SELECT coalesce(max(id), 0) FROM outbox").query(Long.class).single();
+        tx.executeWithoutResult(s -> {
+            outbox.answering(chats[0]);
+            say.accept(chats[0], "reply 1");
+            say.accept(chats[0], "reply 2");
+            say.accept(chats[1], "card 1");
+            say.accept(chats[1], "card 2");
+            say.accept(gone, "card");
+            // a notification, then a reply to the same chat; and a reply, then a notification
+            outbox.answering(chats[0]);
+            say.accept(chats[2], "card");
+            outbox.answering(chats[2]);
+            say.accept(chats[2], "reply 1");
+            say.accept(chats[2], "reply 2");
+            outbox.answering(chats[3]);
+            say.accept(chats[3], "reply");
+            outbox.answering(chats[0]);
+            say.accept(chats[3], "card");
+        });
+        tx.executeWithoutResult(s -> {
+            say.accept(chats[1], "card 3"); // one of the chat's is out: waits
+            outbox.answering(chats[4]);
+            say.accept(chats[4], "reply");
+        });
+        List<Long> ids = java.util.Arrays.stream(chats).boxed().toList();
+        List<String> result = new ArrayList<>(jdbc.sql("""
+                        SELECT chat_id, lane, status FROM outbox WHERE id > ? AND chat_id = ANY(?) ORDER BY id""")
+                .params(before, ids.toArray(Long[]::new))
+                .query((rs, n) -> ids.indexOf(rs.getLong(1)) + ":" + rs.getInt(2) + ":" + rs.getString(3)).list());
+        taken.stream().filter(m -> ids.contains(m.chatId())).forEach(m -> result.add("handed " + ids.indexOf(m.chatId())));
+        return result;
+    }
 }
