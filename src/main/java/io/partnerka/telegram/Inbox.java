@@ -190,6 +190,18 @@ class Inbox {
                 .param(updateId).update() == 1;
     }
 
+    /**
+     * {@link #markProcessed} as the claim the conversation engine runs in the statement that locks the chat: the
+     * workers' path then marks the update in that round trip too. It returns a row unless someone processed the
+     * update already (not possible while this transaction holds it since {@link #claimNext}).
+     */
+    ConversationEngine.Claim processingClaim(long updateId) {
+        return new ConversationEngine.Claim("""
+                        UPDATE telegram_inbox SET processed_at = now(), lease_until = NULL, payload = '{}'::jsonb
+                        WHERE update_id = ? AND processed_at IS NULL
+                        RETURNING update_id""", updateId);
+    }
+
     /** Marks an update done without processing it (unreadable, or given up on), with the reason. */
     void giveUp(long updateId, String reason) {
         jdbc.sql("UPDATE telegram_inbox SET processed_at = now(), lease_until = NULL, last_error = ? WHERE update_id = ? AND processed_at IS NULL")

@@ -321,8 +321,9 @@ class InboxProcessor implements SmartLifecycle {
         attempt.kind = route.kind();
         switch (route.kind()) {
             case PRIVATE -> {
-                engine.process(attempt.inbound);
-                inbox.markProcessed(updateId);
+                if (!engine.process(attempt.inbound, inbox.processingClaim(updateId))) {
+                    throw new IllegalStateException("Update " + updateId + " was already processed");
+                }
             }
             case BLOCKED -> {
                 chats.markUnreachable(route.chatId());
