@@ -42,7 +42,7 @@ final class AppProcess implements AutoCloseable {
 
     /** JVM options of the application (and the echo bot): BENCH_APP_JAVA_OPTS, default a 256 MiB heap. */
     static List<String> jvmOptions() {
-        String opts = System.getenv().getOrDefault("BENCH_APP_JAVA_OPTS", "-Xms64m -Xmx256m -XX:+UseG1GC");
+        String opts = System.getenv().getOrDefault("BENCH_APP_JAVA_OPTS", "-Xms64m -Xmx256m -XX:+UseSerialGC");
         return Arrays.stream(opts.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
     }
 
