@@ -94,6 +94,7 @@ final class BotApiServer implements AutoCloseable {
     private volatile Listener listener = c -> { };
     private volatile Limits limits;
     private volatile Webhook webhook;
+    private final Polls polls = new Polls();
 
     private BotApiServer(HttpServer server, ExecutorService pool) {
         this.server = server;
@@ -170,6 +171,7 @@ final class BotApiServer implements AutoCloseable {
         long timeoutMs = Math.min(params.path("timeout").asLong(0), 50) * 1000;
         long deadline = System.currentTimeMillis() + timeoutMs;
         ArrayNode result = F.arrayNode();
+        polls.asked(System.nanoTime());
         synchronized (pending) {
             while (!pending.isEmpty() && pending.peekFirst().path("update_id").asLong() < offset) pending.pollFirst();
             while (pending.isEmpty() && System.currentTimeMillis() < deadline) {
@@ -185,6 +187,7 @@ final class BotApiServer implements AutoCloseable {
                 result.add(u);
             }
         }
+        polls.answered(result.size(), System.nanoTime());
         return result;
     }
 
@@ -227,7 +230,60 @@ final class BotApiServer implements AutoCloseable {
         return limits == null ? 0 : limits.over.sum();
     }
 
+    Polls polls() {
+        return polls;
+    }
+
+    /**
+     * getUpdates as the poller used it: how many updates each answer held, and how long the application took after
+     * an answer with updates before it asked again (receiving them: recording or processing them on receipt).
+     */
+    static final class Polls {
+        private final List<Integer> sizes = new ArrayList<>();
+        private final List<Long> turns = new ArrayList<>();
+        private long answeredWithUpdates;
+
+        synchronized void asked(long now) {
+            if (answeredWithUpdates != 0) turns.add(now - answeredWithUpdates);
+            answeredWithUpdates = 0;
+        }
+
+        synchronized void answered(int n, long now) {
+            if (n == 0) return;
+            sizes.add(n);
+            answeredWithUpdates = now;
+        }
+
+        synchronized void reset() {
+            sizes.clear();
+            turns.clear();
+            answeredWithUpdates = 0;
+        }
+
+        synchronized int answers() {
+            return sizes.size();
+        }
+
+        synchronized double meanSize() {
+            return sizes.stream().mapToInt(Integer::intValue).average().orElse(0);
+        }
+
+        /** The share of updates that came in answers of more than {@code n}. */
+        synchronized double shareInAnswersOver(int n) {
+            long all = sizes.stream().mapToLong(Integer::longValue).sum();
+            long over = sizes.stream().filter(s -> s > n).mapToLong(Integer::longValue).sum();
+            return all == 0 ? 0 : (double) over / all;
+        }
+
+        synchronized double turnPercentileMs(double p) {
+            if (turns.isEmpty()) return Double.NaN;
+            long[] t = turns.stream().mapToLong(Long::longValue).sorted().toArray();
+            return t[Math.min(t.length - 1, (int) Math.ceil(p / 100 * t.length) - 1)] / 1e6;
+        }
+    }
+
     void resetCounters() {
+        polls.reset();
         methods.clear();
         messagesByChat.clear();
         messages.reset();

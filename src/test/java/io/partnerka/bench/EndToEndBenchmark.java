@@ -231,6 +231,15 @@ final class EndToEndBenchmark {
             }
         }
         bench.add(scenario, "Bot API calls per update", (double) api.totalCalls() / updates, "");
+        BotApiServer.Polls polls = api.polls();
+        if (polls.answers() > 0) {
+            // how updates arrived: a batch of more than the workers (8) is recorded for them instead of processed at once
+            bench.add(scenario, "getUpdates answers with updates", polls.answers(), "");
+            bench.add(scenario, "updates an answer", polls.meanSize(), "");
+            bench.add(scenario, "updates in answers of more than 8", 100 * polls.shareInAnswersOver(8), "%");
+            bench.add(scenario, "poller's turn after an answer p50", polls.turnPercentileMs(50), "ms");
+            bench.add(scenario, "poller's turn after an answer p99", polls.turnPercentileMs(99), "ms");
+        }
         if (withDb) {
             long statements = bench.db.appStatements(database);
             bench.db.dumpStatements(database, java.nio.file.Path.of("target", "bench-logs", scenario + "-statements.tsv"));
