@@ -69,21 +69,41 @@ public class Drips {
     @Transactional
     public void trigger(long userId, String event) {
         Instant now = clock.instant();
-        int times = jdbc.sql("""
-                        INSERT INTO drip_fact (user_id, name, first_at, last_at) VALUES (?, ?, ?, ?)
-                        ON CONFLICT (user_id, name) DO UPDATE SET last_at = excluded.last_at, times = drip_fact.times + 1
-                        RETURNING times""")
-                .params(userId, event, Timestamp.from(now), Timestamp.from(now)).query(Integer.class).single();
-        if (CLIENT_SUBMITTED.equals(event) && times == 1) trigger(userId, FIRST_CLIENT);
+        List<String> happened = record(userId, event, now);
         if (roles.isManager(userId)) return;
-        Optional<PartnerView> partner = partners.byUser(userId);
-        for (Chain chain : chains.triggeredBy(event)) {
-            if (ChainParser.SCANNED_TRIGGERS.contains(chain.trigger())) continue;
-            if (chain.onlyApproved() && (partner.isEmpty() || !partner.get().isApproved())) continue;
-            if (!chain.admits(partner.map(PartnerView::type).orElse(null), partner.map(PartnerView::segment).orElse(null))) continue;
-            long chatId = partner.map(PartnerView::chatId).orElse(userId);
-            if (enrol(chain, userId, chatId, "once", now)) log.debug("User {} entered the chain {}", userId, chain.id());
+        Optional<PartnerView> partner = null; // read once, and only when a chain starts on what happened
+        for (String name : happened) {
+            for (Chain chain : chains.triggeredBy(name)) {
+                if (ChainParser.SCANNED_TRIGGERS.contains(chain.trigger())) continue;
+                if (partner == null) partner = partners.byUser(userId);
+                if (chain.onlyApproved() && (partner.isEmpty() || !partner.get().isApproved())) continue;
+                if (!chain.admits(partner.map(PartnerView::type).orElse(null), partner.map(PartnerView::segment).orElse(null))) continue;
+                long chatId = partner.map(PartnerView::chatId).orElse(userId);
+                if (enrol(chain, userId, chatId, "once", now)) log.debug("User {} entered the chain {}", userId, chain.id());
+            }
         }
+    }
+
+    /**
+     * Records the fact, and for a first submitted client also {@link #FIRST_CLIENT}, in one statement (every client a
+     * partner submits passes here); returns the events that happened, {@link #FIRST_CLIENT} first.
+     */
+    private List<String> record(long userId, String event, Instant now) {
+        Timestamp at = Timestamp.from(now);
+        String first = CLIENT_SUBMITTED.equals(event) ? FIRST_CLIENT : null;
+        boolean firstToo = jdbc.sql("""
+                        WITH fact AS (
+                            INSERT INTO drip_fact (user_id, name, first_at, last_at) VALUES (?, ?, ?, ?)
+                            ON CONFLICT (user_id, name) DO UPDATE SET last_at = excluded.last_at, times = drip_fact.times + 1
+                            RETURNING times),
+                        follows AS (
+                            INSERT INTO drip_fact (user_id, name, first_at, last_at)
+                            SELECT ?, ?::varchar, ?, ? FROM fact WHERE fact.times = 1 AND ?::varchar IS NOT NULL
+                            ON CONFLICT (user_id, name) DO UPDATE SET last_at = excluded.last_at, times = drip_fact.times + 1
+                            RETURNING 1)
+                        SELECT EXISTS (SELECT 1 FROM follows) FROM fact""")
+                .params(userId, event, at, at, userId, first, at, at, first).query(Boolean.class).single();
+        return firstToo ? List.of(FIRST_CLIENT, event) : List.of(event);
     }
 
     @EventListener

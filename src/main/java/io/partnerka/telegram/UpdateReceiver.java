@@ -48,7 +48,8 @@ class UpdateReceiver implements TelegramUpdates {
 
     @org.springframework.beans.factory.annotation.Autowired
     UpdateReceiver(Inbox inbox, InboxProcessor processor, TelegramMetrics metrics, TelegramProperties properties) {
-        this(inbox, processor, metrics, properties.processOnReceipt(), Math.max(1, properties.workers()));
+        this(inbox, processor, metrics, properties.processOnReceipt(),
+                properties.onReceiptMax() > 0 ? properties.onReceiptMax() : Math.max(1, properties.workers()));
     }
 
     UpdateReceiver(Inbox inbox, InboxProcessor processor, TelegramMetrics metrics, boolean processOnReceipt,

@@ -119,9 +119,9 @@ class TelegramWebhookTests {
     @Test
     void withoutAConfiguredSecretOneIsDerivedFromTheToken() {
         TelegramProperties bare = new TelegramProperties(FakeBotApi.TOKEN, null, PUBLIC_URL, "", 8, null, null, null,
-                null, null, null, null, true);
+                null, null, null, null, true, 0);
         TelegramProperties otherBot = new TelegramProperties("654321:another-token-entirely-000000", null, PUBLIC_URL,
-                null, 8, null, null, null, null, null, null, null, true);
+                null, 8, null, null, null, null, null, null, null, true, 0);
         WebhookSecret derived = WebhookSecret.of(bare);
         assertThat(derived.value()).matches("[A-Za-z0-9_-]{20,256}").doesNotContain(FakeBotApi.TOKEN);
         assertThat(WebhookSecret.of(bare).value()).as("the same on every instance").isEqualTo(derived.value());
