@@ -23,8 +23,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param processOnReceipt private updates are processed as they arrive (the poller or the webhook waits), each recorded
  *                      as processed in the transaction that does its work; false: every update is recorded first and
  *                      taken from the inbox by the workers (one transaction and three statements more an update)
- * @param onReceiptMax  the largest getUpdates answer processed on receipt (0: one update for each worker); a larger
- *                      one is a backlog, recorded in one statement for the workers
+ * @param onReceiptMax  the largest getUpdates answer processed on receipt (Telegram's hold at most 100); a larger one
+ *                      is recorded in one statement for the workers
  */
 @ConfigurationProperties("partnerka.telegram")
 record TelegramProperties(String token, @DefaultValue("https://api.telegram.org") String apiUrl, String webhookUrl,
@@ -33,7 +33,7 @@ record TelegramProperties(String token, @DefaultValue("https://api.telegram.org"
                           @DefaultValue({"start", "menu", "help", "language", "cancel"}) List<String> commands,
                           @DefaultValue({"pending", "menu", "help", "language", "cancel"}) List<String> managerCommands,
                           String botUsername, @DefaultValue Rate rate, @DefaultValue Sender sender,
-                          @DefaultValue("true") boolean processOnReceipt, @DefaultValue("0") int onReceiptMax) {
+                          @DefaultValue("true") boolean processOnReceipt, @DefaultValue("100") int onReceiptMax) {
 
     boolean hasToken() {
         return token != null && !token.isBlank();
