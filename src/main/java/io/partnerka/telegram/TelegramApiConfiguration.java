@@ -1,5 +1,6 @@
 package io.partnerka.telegram;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Dispatcher;
@@ -10,7 +11,6 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
-import org.telegram.telegrambots.client.okhttp.OkHttpTelegramClient;
 import org.telegram.telegrambots.meta.TelegramUrl;
 import org.telegram.telegrambots.meta.generics.TelegramClient;
 
@@ -32,9 +32,8 @@ class TelegramApiConfiguration {
 
     @Bean
     HttpClientHolder telegramHttpClient() {
-        // TelegramBots 10 makes every call through OkHttp's asynchronous dispatcher (execute is executeAsync().get()),
-        // whose default of 5 calls per host would hold the sender under its concurrency and queue the answers to
-        // button presses behind its messages
+        // the answers to button presses (and files) go through OkHttp's asynchronous dispatcher, whose default of 5
+        // calls per host would queue them behind one another
         Dispatcher dispatcher = new Dispatcher();
         dispatcher.setMaxRequests(2 * CallbackAnswerSender.MAX_IN_FLIGHT);
         dispatcher.setMaxRequestsPerHost(2 * CallbackAnswerSender.MAX_IN_FLIGHT);
@@ -49,7 +48,7 @@ class TelegramApiConfiguration {
     @Bean
     TelegramClient telegramClient(TelegramProperties properties, TelegramUrl url, HttpClientHolder http) {
         log.info("Bot API at {}://{}:{}", url.getSchema(), url.getHost(), url.getPort());
-        return new OkHttpTelegramClient(http.client(), properties.token().strip(), url);
+        return new SynchronousTelegramClient(new ObjectMapper(), http.client(), properties.token().strip(), url);
     }
 
     /** scheme://host[:port] as TelegramBots wants it; TelegramUrl has no path prefix, so a path is refused. */
