@@ -39,9 +39,9 @@ class UpdateReceiver implements TelegramUpdates {
     private final boolean processOnReceipt;
     /**
      * The largest batch processed on receipt, its chats spread over the workers while the poller waits. A backlog of
-     * full answers (100 updates) is processed so too: measured at saturation, it served 10 % more updates a second with
-     * 12 % less CPU an update than recording answers of more than eight for the workers (one statement fewer an update:
-     * no claim, no content written and read back), the poller's wait for the slowest chat of each answer included.
+     * full answers (100 updates) is processed so too: at saturation that costs one statement and less CPU an update than
+     * recording answers of more than eight for the workers (no claim, no content written and read back), the poller's
+     * wait for the slowest chat of each answer included (docs/performance.md, change 14).
      */
     private final int onReceiptMax;
     private final Object pause = new Object();
