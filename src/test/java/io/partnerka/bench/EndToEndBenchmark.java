@@ -93,11 +93,12 @@ final class EndToEndBenchmark {
                 Thread.sleep(1000); // start-up calls (getMe, setMyCommands, deleteWebhook/setWebhook) pass
                 int warmUp = bench.intOption("warm-up", 3000), paced = pacedWarmUp(partnersPerSecond);
                 if (warmUp + paced > 0 && warmUp + paced <= WARM_UP_OFFSET - partners) {
-                    // the JIT compiles the hot paths first: everyone at once (the managers pay nothing meanwhile), then
+                    // the JIT compiles the hot paths first: everyone at once, the managers paying as in the run (without
+                    // them the JIT compiled the payments' paths in the measured minute, a quarter of a core), then
                     // for a paced run a minute at its pace, whose paths (updates processed on receipt, one at a time)
                     // the JIT otherwise compiles during the measured minute; the managers' flows end before measuring
                     long first = FIRST_PARTNER + WARM_UP_OFFSET - warmUp - paced;
-                    if (warmUp > 0) warmUp(mode, api, app, first + paced, warmUp, 0, Integer.MAX_VALUE, managerIds);
+                    if (warmUp > 0) warmUp(mode, api, app, first + paced, warmUp, 0, paidEvery, managerIds);
                     if (paced > 0) warmUp(mode, api, app, first, paced, partnersPerSecond, paidEvery, managerIds);
                     if (mode != Mode.ECHO) jitSettles(scenario, app, bench.intOption("jit-settle", 120));
                     api.resetCounters();
