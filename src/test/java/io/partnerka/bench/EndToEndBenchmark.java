@@ -93,8 +93,7 @@ final class EndToEndBenchmark {
                 Thread.sleep(1000); // start-up calls (getMe, setMyCommands, deleteWebhook/setWebhook) pass
                 int warmUp = bench.intOption("warm-up", 3000), paced = pacedWarmUp(partnersPerSecond);
                 if (warmUp + paced > 0 && warmUp + paced <= WARM_UP_OFFSET - partners) {
-                    // the JIT compiles the hot paths first: everyone at once, the managers paying as in the run (without
-                    // them the JIT compiled the payments' paths in the measured minute, a quarter of a core), then
+                    // the JIT compiles the hot paths first: everyone at once, the managers paying as in the run, then
                     // for a paced run a minute at its pace, whose paths (updates processed on receipt, one at a time)
                     // the JIT otherwise compiles during the measured minute; the managers' flows end before measuring
                     long first = FIRST_PARTNER + WARM_UP_OFFSET - warmUp - paced;
