@@ -20,7 +20,8 @@ import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
  * the caller's thread. TelegramBots makes {@code execute} an {@code executeAsync().get()}: every call handed to
  * OkHttp's dispatcher thread and its answer handed back, which cost the sender about a fifth of a core at 1,200 calls
  * a second. The request, the answer and the exceptions are TelegramBots' own (the same URL, body and
- * {@code deserializeResponse}); files and everything else go through the inherited asynchronous path.
+ * {@code deserializeResponse}). Files and {@code executeAsync} keep the inherited asynchronous path: the answers to
+ * button presses use it so that no worker waits for them.
  */
 class SynchronousTelegramClient extends OkHttpTelegramClient {
 
