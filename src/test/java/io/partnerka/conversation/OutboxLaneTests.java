@@ -290,4 +290,24 @@ class OutboxLaneTests {
         taken.stream().filter(m -> ids.contains(m.chatId())).forEach(m -> result.add("handed " + ids.indexOf(m.chatId())));
         return result;
     }
+
+    @Test
+    void aChatWithHundredsQueuedHidesNoOtherChatsMessage_andKeepsItsOwnOrder() {
+        long busy = CHATS.incrementAndGet(), other = CHATS.incrementAndGet();
+        // more cards than a claim's first scan looks at, all due before the other chat's message
+        List<Outbox.OutgoingMessage> cards = new ArrayList<>();
+        for (int i = 0; i < Outbox.SCAN_BOUND + 44; i++) cards.add(new Outbox.OutgoingMessage(busy, Reply.Text.of("card " + i)));
+        List<Long> queued = tx.execute(s -> outbox.sendAll(cards));
+        Long head = claim(busy);
+        assertThat(head).isEqualTo(queued.get(0));
+        long message = tx.execute(s -> outbox.sendAll(List.of(new Outbox.OutgoingMessage(other, Reply.Text.of("hello"))))).get(0);
+
+        // the first rows in due order are the busy chat's, waiting behind its card being sent: the claim looks further
+        List<OutboundMessage> claimed = outbox.claimDue(10);
+        assertThat(claimed).extracting(OutboundMessage::id).contains(message).doesNotContainAnyElementsOf(queued);
+
+        outbox.delivered(head, 1);
+        assertThat(claim(busy)).as("then the busy chat's next card, in order").isEqualTo(queued.get(1));
+        assertThat(status(queued.get(2))).isEqualTo("PENDING");
+    }
 }
