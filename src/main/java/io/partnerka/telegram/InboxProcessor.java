@@ -6,10 +6,15 @@ import io.partnerka.conversation.Inbound;
 import io.partnerka.conversation.Messages;
 import io.partnerka.conversation.Outbox;
 import io.partnerka.conversation.Reply;
+import jakarta.persistence.EntityManager;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -20,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -50,6 +56,7 @@ class InboxProcessor implements SmartLifecycle {
     private final TransactionTemplate tx;
     private final TelegramProperties properties;
     private final TelegramMetrics metrics;
+    private final ObjectProvider<EntityManager> entities;
     /** chat id -> whether more work arrived while its worker was busy */
     private final Map<Long, Boolean> active = new ConcurrentHashMap<>();
     private ThreadPoolExecutor workers;
@@ -59,8 +66,9 @@ class InboxProcessor implements SmartLifecycle {
 
     InboxProcessor(Inbox inbox, ConversationEngine engine, Chats chats, Outbox outbox, Messages messages,
                    BotIdentity identity, PlatformTransactionManager transactions, TelegramProperties properties,
-                   TelegramMetrics metrics) {
+                   TelegramMetrics metrics, ObjectProvider<EntityManager> entities) {
         this.metrics = metrics;
+        this.entities = entities;
         this.inbox = inbox;
         this.engine = engine;
         this.chats = chats;
@@ -155,53 +163,153 @@ class InboxProcessor implements SmartLifecycle {
     record Outcome(int fresh, boolean recorded) {
     }
 
+    /** One chat's fresh updates taken for processing on receipt, and the outcome the receiver waits for. */
+    private record ChatWork(long chatId, List<Received> updates, CompletableFuture<Outcome> done) {
+    }
+
     /**
-     * Processes a chat's fresh private updates at once, in order, each recorded as processed in the transaction that
-     * does its work: one transaction and no inbox round trip (recorded, claimed, marked) for the everyday update.
-     * Whatever cannot be done so — the chat has an earlier update open, a failure to retry — is recorded for the
-     * workers, who go on from there. Null when a worker here is on the chat already, or nothing runs: the caller
-     * records the updates for the workers. Completes when every update is committed or recorded (or could not be).
+     * Processes fresh private updates at once, each chat's in order, each update recorded as processed in the
+     * transaction that does its work: no inbox round trip (recorded, claimed, marked) for the everyday update. The
+     * chats no worker here is on are spread over at most as many jobs as there are workers, and a job commits its
+     * chats' updates together: one commit for a getUpdates answer's worth of chats, not one an update. When anything in
+     * a job fails, it rolls back and does each chat on its own, an update a transaction, as before, so one chat's
+     * failure never undoes another's work. Whatever cannot be done at once — the chat has an earlier update open, a
+     * failure to retry — is recorded for the workers, who go on from there. Returns the outcome of each chat taken
+     * (completed when each of its updates is committed or recorded, or could not be); a chat left out (a worker here
+     * is on it, or nothing runs) is for the caller to record.
      */
-    java.util.concurrent.CompletableFuture<Outcome> processReceived(long chatId, java.util.List<Received> updates) {
-        if (!running) return null;
-        boolean[] taken = {false};
-        active.compute(chatId, (id, more) -> {
-            if (more != null) return more;
-            taken[0] = true;
-            return Boolean.FALSE;
+    Map<Long, CompletableFuture<Outcome>> processReceived(Map<Long, List<Received>> byChat) {
+        Map<Long, CompletableFuture<Outcome>> outcomes = new LinkedHashMap<>();
+        if (!running) return outcomes;
+        List<ChatWork> taken = new ArrayList<>();
+        byChat.forEach((chatId, updates) -> {
+            boolean[] free = {false};
+            active.compute(chatId, (id, more) -> {
+                if (more != null) return more;
+                free[0] = true;
+                return Boolean.FALSE;
+            });
+            if (free[0]) taken.add(new ChatWork(chatId, updates, new CompletableFuture<>()));
         });
-        if (!taken[0]) return null;
-        var done = new java.util.concurrent.CompletableFuture<Outcome>();
+        int jobs = Math.min(Math.max(1, properties.workers()), taken.size());
+        List<List<ChatWork>> groups = new ArrayList<>(jobs);
+        for (int j = 0; j < jobs; j++) groups.add(new ArrayList<>());
+        for (int i = 0; i < taken.size(); i++) groups.get(i % jobs).add(taken.get(i));
+        for (List<ChatWork> group : groups) {
+            try {
+                workers.execute(() -> runTogether(group));
+                group.forEach(w -> outcomes.put(w.chatId(), w.done()));
+            } catch (RejectedExecutionException e) {
+                group.forEach(w -> active.remove(w.chatId()));
+            }
+        }
+        return outcomes;
+    }
+
+    /** A job of {@link #processReceived}: its chats' updates in one transaction, or each chat on its own. */
+    private void runTogether(List<ChatWork> group) {
+        // a chat the receiver gave up waiting for has its updates recorded for the workers by the receiver
+        List<ChatWork> live = new ArrayList<>(group.size());
+        for (ChatWork w : group) {
+            if (w.done().isCancelled()) release(w.chatId(), false);
+            else live.add(w);
+        }
+        int[] processed = live.size() > 1 ? processAllAtOnce(live) : null;
+        boolean[] leftToWorkers = new boolean[live.size()];
+        for (int c = 0; c < live.size(); c++) leftToWorkers[c] = finish(live.get(c), processed == null ? 0 : processed[c]);
+        // only then the chats' waiting updates, each chat on a worker of its own: one may wait for a lock
+        for (int c = 0; c < live.size(); c++) {
+            long chatId = live.get(c).chatId();
+            if (c == live.size() - 1) {
+                release(chatId, leftToWorkers[c]);
+                continue;
+            }
+            boolean left = leftToWorkers[c];
+            try {
+                workers.execute(() -> release(chatId, left));
+            } catch (RejectedExecutionException e) {
+                active.remove(chatId); // stopping: the sweep at the next start finds what is left
+            }
+        }
+    }
+
+    /**
+     * Several chats' updates in one transaction: per chat, in order, as far as each is this job's to do (see
+     * {@link #processAtOnce}). Null, with everything rolled back, when anything failed.
+     */
+    private int[] processAllAtOnce(List<ChatWork> chats) {
+        long started = System.nanoTime();
+        int[] processed = new int[chats.size()];
         try {
-            workers.execute(() -> {
-                boolean leftToWorkers = false;
-                try {
-                    // the receiver gave up waiting for this job to start and recorded the updates for the workers
-                    if (done.isCancelled()) return;
-                    int processed = 0;
-                    while (processed < updates.size() && running && processAtOnce(chatId, updates.get(processed))) processed++;
-                    if (processed == updates.size()) {
-                        done.complete(new Outcome(processed, true));
-                    } else {
-                        var rest = updates.subList(processed, updates.size()).stream().map(Received::row).toList();
-                        int fresh = inbox.insert(rest).fresh();
-                        leftToWorkers = true;
-                        done.complete(new Outcome(processed + fresh, true));
+            tx.executeWithoutResult(status -> {
+                for (int c = 0; c < chats.size(); c++) {
+                    ChatWork w = chats.get(c);
+                    for (Received received : w.updates()) {
+                        Inbound in = inbound(received);
+                        if (in == null || !running
+                                || !engine.process(in, inbox.processedClaim(received.row().updateId(), w.chatId()))) {
+                            break;
+                        }
+                        processed[c]++;
+                        // the next update reads what the database says, not what an earlier one loaded
+                        entities.ifAvailable(em -> {
+                            em.flush();
+                            em.clear();
+                        });
                     }
-                } catch (RuntimeException e) {
-                    log.warn("Cannot record {} update(s) of chat {} ({}); the receiver tries again", updates.size(),
-                            chatId, Failures.describe(e));
-                    done.complete(new Outcome(0, false));
-                } finally {
-                    if (!done.isDone()) done.complete(new Outcome(0, false)); // an Error: let the receiver record them
-                    if (leftToWorkers || moreArrived(chatId)) drain(chatId);
                 }
             });
-        } catch (RejectedExecutionException e) {
-            active.remove(chatId);
+        } catch (RuntimeException e) {
+            log.debug("Processing {} chats together failed ({}); each goes on its own", chats.size(), Failures.describe(e));
             return null;
         }
-        return done;
+        for (int n : processed) {
+            for (int i = 0; i < n; i++) metrics.processed(UpdateMapping.Kind.PRIVATE, started);
+        }
+        return processed;
+    }
+
+    /**
+     * Goes on with a chat's updates from {@code from} (the ones before are committed), each in a transaction of its
+     * own; records what is left for the workers and completes the chat's outcome. True when updates were left to the
+     * workers.
+     */
+    private boolean finish(ChatWork w, int from) {
+        List<Received> updates = w.updates();
+        boolean leftToWorkers = false;
+        try {
+            int processed = from;
+            while (processed < updates.size() && running && processAtOnce(w.chatId(), updates.get(processed))) processed++;
+            if (processed == updates.size()) {
+                w.done().complete(new Outcome(processed, true));
+            } else {
+                var rest = updates.subList(processed, updates.size()).stream().map(Received::row).toList();
+                int fresh = inbox.insert(rest).fresh();
+                leftToWorkers = true;
+                w.done().complete(new Outcome(processed + fresh, true));
+            }
+        } catch (RuntimeException e) {
+            log.warn("Cannot record {} update(s) of chat {} ({}); the receiver tries again", updates.size(),
+                    w.chatId(), Failures.describe(e));
+            w.done().complete(new Outcome(0, false));
+        } finally {
+            if (!w.done().isDone()) w.done().complete(new Outcome(0, false)); // an Error: let the receiver record them
+        }
+        return leftToWorkers;
+    }
+
+    /** Lets a chat go after work on receipt, or drains it when updates were left to the workers or arrived meanwhile. */
+    private void release(long chatId, boolean leftToWorkers) {
+        if (leftToWorkers || moreArrived(chatId)) drain(chatId);
+    }
+
+    /** The update as the engine takes it; null when it cannot be read (the worker records why and skips it). */
+    private static Inbound inbound(Received received) {
+        try {
+            return UpdateMapping.toInbound(received.update());
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /**
@@ -212,12 +320,8 @@ class InboxProcessor implements SmartLifecycle {
     private boolean processAtOnce(long chatId, Received received) {
         long started = System.nanoTime();
         long updateId = received.row().updateId();
-        Inbound in;
-        try {
-            in = UpdateMapping.toInbound(received.update());
-        } catch (RuntimeException e) {
-            return false; // the worker records why and skips it
-        }
+        Inbound in = inbound(received);
+        if (in == null) return false;
         try {
             // the update's row written as processed in the statement that locks the chat (false: not this one's)
             Boolean done = tx.execute(status -> engine.process(in, inbox.processedClaim(updateId, chatId)));

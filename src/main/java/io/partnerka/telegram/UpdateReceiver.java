@@ -167,10 +167,11 @@ class UpdateReceiver implements TelegramUpdates {
             if (chat == null || r.row().ignored() || notPrivate.contains(chat)) rest.add(r.row());
         }
         // (an Update is not a key: its hashCode computes entity texts, and a malformed one throws)
+        notPrivate.forEach(byChat::remove);
+        Map<Long, CompletableFuture<InboxProcessor.Outcome>> outcomes = processor.processReceived(byChat);
         List<Map.Entry<List<InboxProcessor.Received>, CompletableFuture<InboxProcessor.Outcome>>> taken = new ArrayList<>();
         byChat.forEach((chat, updates) -> {
-            if (notPrivate.contains(chat)) return;
-            var outcome = processor.processReceived(chat, updates);
+            var outcome = outcomes.get(chat);
             if (outcome == null) updates.forEach(r -> rest.add(r.row()));
             else taken.add(Map.entry(updates, outcome));
         });

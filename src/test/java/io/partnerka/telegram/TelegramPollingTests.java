@@ -77,6 +77,8 @@ class TelegramPollingTests {
     TelegramMetrics metrics;
     @Autowired
     ConversationEngine engine;
+    @Autowired
+    io.partnerka.conversation.Messages messages;
     TransactionTemplate transactions;
 
     @Autowired
@@ -252,6 +254,69 @@ class TelegramPollingTests {
             assertThat(replies.get(2).text()).startsWith("Main menu");
             assertThat(replies.get(3).text()).startsWith("Nothing to cancel");
         }
+    }
+
+    @Test
+    void chatsReceivedTogetherAreCommittedTogether_eachInOrder() {
+        // more chats than workers: a job does several chats' updates in one transaction, whose start time they share
+        List<Update> batch = new ArrayList<>();
+        for (String command : new String[]{"/help", "/menu"}) {
+            for (long chat = 1200; chat < 1224; chat++) batch.add(update(chat, command));
+        }
+        updates.receive(batch);
+        Long[] ids = batch.stream().map(u -> (long) u.getUpdateId()).toArray(Long[]::new);
+        assertThat(jdbc.sql("SELECT count(*) FROM telegram_inbox WHERE update_id = ANY(?) AND processed_at IS NOT NULL")
+                .param(ids).query(Long.class).single()).as("all done on receipt").isEqualTo(48);
+        assertThat(jdbc.sql("SELECT count(DISTINCT processed_at) FROM telegram_inbox WHERE update_id = ANY(?)")
+                .param(ids).query(Long.class).single()).as("one commit a job, not one an update").isLessThanOrEqualTo(8);
+        for (long chat = 1200; chat < 1224; chat++) {
+            List<FakeBotApi.Call> replies = api.awaitCalls("sendMessage", chat, 2);
+            assertThat(replies.get(0).text()).contains("<b>Commands</b>");
+            assertThat(replies.get(1).text()).startsWith("Main menu");
+        }
+    }
+
+    @Test
+    void oneChatsFailureUndoesNoOtherChatsWorkReceivedWithIt() {
+        long failing = 1250;
+        jdbc.sql("""
+                CREATE OR REPLACE FUNCTION test_unsavable_chat() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.chat_id = 1250 THEN RAISE EXCEPTION 'test: this chat cannot be saved'; END IF;
+                    RETURN NEW;
+                END $$""").update();
+        jdbc.sql("CREATE TRIGGER test_unsavable_chat BEFORE UPDATE ON chat FOR EACH ROW EXECUTE FUNCTION test_unsavable_chat()").update();
+        try {
+            List<Update> batch = new ArrayList<>();
+            for (long chat = 1240; chat < 1264; chat++) batch.add(update(chat, "/help"));
+            updates.receive(batch);
+            for (long chat = 1240; chat < 1264; chat++) {
+                String said = api.awaitCalls("sendMessage", chat, 1).get(0).text();
+                if (chat == failing) assertThat(said).isEqualTo(messages.text("en", "common.error", Map.of()));
+                else assertThat(said).as("chat %d", chat).contains("<b>Commands</b>");
+            }
+            for (Update u : batch) assertThat(processed(u.getUpdateId())).isTrue();
+        } finally {
+            jdbc.sql("DROP TRIGGER test_unsavable_chat ON chat").update();
+            jdbc.sql("DROP FUNCTION test_unsavable_chat()").update();
+        }
+    }
+
+    @Test
+    void aHeldChatAmongManyHoldsUpNoneOfTheOthers() throws SQLException {
+        long held = 1270;
+        whileHeld(held, () -> {
+            List<Update> batch = new ArrayList<>();
+            for (long chat = held; chat < held + 24; chat++) batch.add(update(chat, chat == held ? "/menu" : "/help"));
+            long started = System.nanoTime();
+            updates.receive(batch);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the poller is let go").isLessThan(Duration.ofSeconds(3));
+            for (long chat = held + 1; chat < held + 24; chat++) {
+                assertThat(api.awaitCalls("sendMessage", chat, 1).get(0).text()).contains("<b>Commands</b>");
+            }
+            assertThat(api.calls("sendMessage", held)).hasSize(1);
+        });
+        assertThat(api.awaitCalls("sendMessage", held, 2).get(1).text()).startsWith("Main menu");
     }
 
     @Test
