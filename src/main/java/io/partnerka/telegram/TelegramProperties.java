@@ -21,8 +21,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param managerCommands the command menu in managers' chats (their own scope, so partners never see them)
  * @param botUsername   the bot's username until getMe answers (deep links are built from it)
  * @param processOnReceipt private updates are processed as they arrive (the poller or the webhook waits), each recorded
- *                      as processed in the transaction that does its work; false: every update is recorded first and
- *                      taken from the inbox by the workers (one transaction and three statements more an update)
+ *                      as processed in the transaction that does its work, an answer's chats spread over the workers
+ *                      and each worker's share committed together; false: every update is recorded first and taken
+ *                      from the inbox by the workers (one transaction and three statements more an update)
  * @param onReceiptMax  the largest getUpdates answer processed on receipt (Telegram's hold at most 100); a larger one
  *                      is recorded in one statement for the workers
  */
