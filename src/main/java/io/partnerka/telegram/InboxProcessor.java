@@ -211,22 +211,26 @@ class InboxProcessor implements SmartLifecycle {
         // a chat the receiver gave up waiting for has its updates recorded for the workers by the receiver
         List<ChatWork> live = new ArrayList<>(group.size());
         for (ChatWork w : group) {
-            if (w.done().isCancelled()) release(w.chatId(), false);
-            else live.add(w);
+            if (!w.done().isCancelled()) live.add(w);
         }
         int[] processed = live.size() > 1 ? processAllAtOnce(live) : null;
-        boolean[] leftToWorkers = new boolean[live.size()];
-        for (int c = 0; c < live.size(); c++) leftToWorkers[c] = finish(live.get(c), processed == null ? 0 : processed[c]);
-        // only then the chats' waiting updates, each chat on a worker of its own: one may wait for a lock
+        Map<Long, Boolean> leftToWorkers = new LinkedHashMap<>();
+        for (ChatWork w : group) leftToWorkers.put(w.chatId(), false);
         for (int c = 0; c < live.size(); c++) {
-            long chatId = live.get(c).chatId();
-            if (c == live.size() - 1) {
-                release(chatId, leftToWorkers[c]);
+            leftToWorkers.put(live.get(c).chatId(), finish(live.get(c), processed == null ? 0 : processed[c]));
+        }
+        // only then the chats' waiting updates, each chat on a worker of its own (one may wait for a lock), the last
+        // one on this job's
+        int left = leftToWorkers.size();
+        for (var chat : leftToWorkers.entrySet()) {
+            long chatId = chat.getKey();
+            boolean toWorkers = chat.getValue();
+            if (--left == 0) {
+                release(chatId, toWorkers);
                 continue;
             }
-            boolean left = leftToWorkers[c];
             try {
-                workers.execute(() -> release(chatId, left));
+                workers.execute(() -> release(chatId, toWorkers));
             } catch (RejectedExecutionException e) {
                 active.remove(chatId); // stopping: the sweep at the next start finds what is left
             }
