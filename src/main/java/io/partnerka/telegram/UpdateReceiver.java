@@ -129,6 +129,60 @@ class UpdateReceiver implements TelegramUpdates {
         }
     }
 
+    /** A webhook post waiting to be stored with the others that arrived meanwhile. */
+    private static final class Waiting {
+        final Update update;
+        /** TRUE or FALSE: stored or not (as {@link #store}); null: this post stores the next round. */
+        final CompletableFuture<Boolean> outcome = new CompletableFuture<>();
+
+        Waiting(Update update) {
+            this.update = update;
+        }
+    }
+
+    private final Object together = new Object();
+    private List<Waiting> waiting = new ArrayList<>();
+    private boolean storing;
+
+    /**
+     * {@link #store} for one webhook post, together with the posts that arrive while another round is being stored:
+     * they wait and are stored as one answer, the first of them storing it for all, so concurrent posts of different
+     * chats share commits as a getUpdates answer does. A post that arrives when nothing is being stored goes at once.
+     */
+    boolean storeTogether(Update update, Duration maxWait) {
+        Waiting me = new Waiting(update);
+        boolean lead;
+        synchronized (together) {
+            waiting.add(me);
+            lead = !storing;
+            storing = true;
+        }
+        if (!lead) {
+            Boolean outcome = me.outcome.join();
+            if (outcome != null) return outcome;
+        }
+        List<Waiting> round;
+        synchronized (together) {
+            round = waiting;
+            waiting = new ArrayList<>();
+        }
+        boolean stored = false;
+        try {
+            stored = store(round.stream().map(w -> w.update).toList(), maxWait);
+            return stored;
+        } finally {
+            Waiting next = null;
+            synchronized (together) {
+                if (waiting.isEmpty()) storing = false;
+                else next = waiting.get(0);
+            }
+            for (Waiting w : round) {
+                if (w != me) w.outcome.complete(stored);
+            }
+            if (next != null) next.outcome.complete(null); // it stores the next round
+        }
+    }
+
     @Override
     public int newUpdateId() {
         return inbox.nextLocalUpdateId();

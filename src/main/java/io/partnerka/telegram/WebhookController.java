@@ -3,7 +3,6 @@ package io.partnerka.telegram;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -71,7 +70,7 @@ class WebhookController {
             log.warn("Webhook body is not an update ({})", Failures.describe(e));
             return ResponseEntity.badRequest().build();
         }
-        return receiver.store(List.of(update), MAX_WAIT) ? ResponseEntity.ok().build()
+        return receiver.storeTogether(update, MAX_WAIT) ? ResponseEntity.ok().build()
                 : ResponseEntity.status(503).build();
     }
 

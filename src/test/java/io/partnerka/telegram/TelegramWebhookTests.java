@@ -9,7 +9,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -42,6 +47,8 @@ class TelegramWebhookTests {
     int port;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    javax.sql.DataSource dataSource;
 
     @Test
     void theWebhookIsRegisteredWithItsSecret_andNothingPolls() {
@@ -109,6 +116,39 @@ class TelegramWebhookTests {
     }
 
     @Test
+    void postsArrivingWhileAnotherIsStoredAreCommittedTogether() throws Exception {
+        long held = 2100;
+        assertThat(post(FakeBotApi.textUpdate(updateIds.incrementAndGet(), held, "/help"), SECRET).statusCode()).isEqualTo(200);
+        api.awaitCalls("sendMessage", held, 1);
+        List<Long> others = new ArrayList<>();
+        try (Connection lock = dataSource.getConnection()) {
+            lock.setAutoCommit(false);
+            lock.createStatement().execute("SELECT 1 FROM chat WHERE chat_id = " + held + " FOR UPDATE");
+            // this post is being stored (its chat's lock is waited for) while the others arrive: they wait for it
+            var first = postAsync(FakeBotApi.textUpdate(updateIds.incrementAndGet(), held, "/menu"));
+            Thread.sleep(150);
+            List<CompletableFuture<HttpResponse<String>>> posts = new ArrayList<>();
+            for (long chat = held + 1; chat <= held + 24; chat++) {
+                long id = updateIds.incrementAndGet();
+                others.add(id);
+                posts.add(postAsync(FakeBotApi.textUpdate(id, chat, "/help")));
+            }
+            for (var response : posts) assertThat(response.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            assertThat(first.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            lock.rollback();
+        }
+        Long[] ids = others.toArray(Long[]::new);
+        assertThat(jdbc.sql("SELECT count(*) FROM telegram_inbox WHERE update_id = ANY(?) AND processed_at IS NOT NULL")
+                .param(ids).query(Long.class).single()).isEqualTo(24);
+        assertThat(jdbc.sql("SELECT count(DISTINCT processed_at) FROM telegram_inbox WHERE update_id = ANY(?)")
+                .param(ids).query(Long.class).single()).as("stored as one answer: a commit a worker").isLessThanOrEqualTo(8);
+        for (long chat = held + 1; chat <= held + 24; chat++) {
+            assertThat(api.awaitCalls("sendMessage", chat, 1).get(0).text()).contains("<b>Commands</b>");
+        }
+        assertThat(api.awaitCalls("sendMessage", held, 2).get(1).text()).startsWith("Main menu");
+    }
+
+    @Test
     void somethingThatIsNotAnUpdateIsABadRequest() throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + WebhookController.PATH))
                 .header("Content-Type", "application/json").header(WebhookController.SECRET_HEADER, SECRET)
@@ -135,6 +175,12 @@ class TelegramWebhookTests {
                 .POST(HttpRequest.BodyPublishers.ofString(update.toString()));
         if (secret != null) request.header(WebhookController.SECRET_HEADER, secret);
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private CompletableFuture<HttpResponse<String>> postAsync(ObjectNode update) {
+        return http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + WebhookController.PATH))
+                .header("Content-Type", "application/json").header(WebhookController.SECRET_HEADER, SECRET)
+                .POST(HttpRequest.BodyPublishers.ofString(update.toString())).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private long inboxRows(long updateId) {
