@@ -28,6 +28,8 @@ public class Formats {
 
     private final ZoneId zone;
     private final Messages messages;
+    private final java.util.Map<String, DateTimeFormatter> formatters = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, String> zoneNames = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Formats(@Value("${partnerka.time-zone:Europe/Moscow}") String zone, Messages messages) {
         this.zone = ZoneId.of(zone);
@@ -41,13 +43,13 @@ public class Formats {
     /** "4 Dec 2026, 00:02 Moscow time" / "4 дек. 2026, 00:02 (МСК)"; "—" for none. */
     public String dateTime(Instant at, String language) {
         if (at == null) return "—";
-        return DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm", locale(language)).withZone(zone).format(at) + " " + zoneName(language);
+        return formatter("d MMM yyyy, HH:mm", language).format(at) + " " + zoneName(language);
     }
 
     /** "4 Dec 2026, 00:02" / "4 дек. 2026, 00:02": a line of a list, whose heading names the zone once. */
     public String shortDateTime(Instant at, String language) {
         if (at == null) return "—";
-        return DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm", locale(language)).withZone(zone).format(at);
+        return formatter("d MMM yyyy, HH:mm", language).format(at);
     }
 
     /** "4 Dec 2026" / "4 дек. 2026". */
@@ -56,20 +58,28 @@ public class Formats {
     }
 
     public String date(LocalDate day, String language) {
-        return day == null ? "—" : DateTimeFormatter.ofPattern("d MMM yyyy", locale(language)).format(day);
+        return day == null ? "—" : formatter("d MMM yyyy", language).format(day);
     }
 
     /** "4 Dec" / "4 дек.". */
     public String dayMonth(Instant at, String language) {
-        return at == null ? "—" : DateTimeFormatter.ofPattern("d MMM", locale(language)).withZone(zone).format(at);
+        return at == null ? "—" : formatter("d MMM", language).format(at);
     }
 
     /** The program's zone as the reader says it: "Moscow time" / "(МСК)". */
     public String zoneName(String language) {
         String key = "format.zone-names." + zone.getId();
         if (messages.has(language, key)) return messages.text(language, key);
-        String jdk = DateTimeFormatter.ofPattern("vvvv", locale(language)).format(java.time.ZonedDateTime.now(zone));
-        return "ru".equals(language) ? "(" + jdk + ")" : jdk;
+        return zoneNames.computeIfAbsent(language == null ? "" : language, l -> {
+            String jdk = DateTimeFormatter.ofPattern("vvvv", locale(l)).format(java.time.ZonedDateTime.now(zone));
+            return "ru".equals(l) ? "(" + jdk + ")" : jdk;
+        });
+    }
+
+    /** A pattern's formatter in the program's zone for a language, made once (they are immutable; making one parses the pattern). */
+    private DateTimeFormatter formatter(String pattern, String language) {
+        return formatters.computeIfAbsent(pattern + "|" + language,
+                k -> DateTimeFormatter.ofPattern(pattern, locale(language)).withZone(zone));
     }
 
     /** "22 500,00 ₽" in Russian, "22,500.00 ₽" in English; "—" for none. */

@@ -90,21 +90,34 @@ class DealCards {
                 "comment", optional(d.comment()), "status", status(d.status(), lang),
                 "money", new Messages.Trusted(money(d, ledger.commissionOf(d.id()).orElse(null), ledger.nextRate(d.partnerId()), lang)),
                 "submitted", formats.dateTime(d.submittedAt(), lang),
-                "history", new Messages.Trusted(history(d.id(), lang))));
+                "history", new Messages.Trusted(history(store.history(d.id()), lang))));
     }
 
     /** A manager's deal card with buttons for the next statuses (and reopen), signed for that manager's chat. */
     Reply.Text managerCard(DealView d, long chatId, String headerKey) {
+        return managerCard(d, partners.byId(d.partnerId()).orElseThrow(), ledger.commissionOf(d.id()).orElse(null),
+                ledger.nextRate(d.partnerId()), store.history(d.id()), chatId, headerKey);
+    }
+
+    /**
+     * A manager's card of a deal just submitted, from what the submission knows (no reads): its partner, its one
+     * history entry, no commission yet, and the partner's rate.
+     */
+    Reply.Text newClientCard(DealView d, PartnerView partner, HistoryEntry first, Rate next, long chatId) {
+        return managerCard(d, partner, null, next, List.of(first), chatId, "deal.manager.new-client");
+    }
+
+    private Reply.Text managerCard(DealView d, PartnerView partner, Commission commission, Rate next,
+                                   List<HistoryEntry> history, long chatId, String headerKey) {
         String lang = notifier.languageOf(chatId);
-        PartnerView partner = partners.byId(d.partnerId()).orElseThrow();
         String body = messages.text(lang, "deal.card.manager", Messages.args(
                 "header", new Messages.Trusted(headerKey == null ? "" : messages.text(lang, headerKey) + "\n\n"),
                 "id", d.id(), "name", d.clientName(), "phone", d.clientPhone(), "product", product(d.product(), lang),
                 "comment", optional(d.comment()), "status", status(d.status(), lang),
                 "partner", partner.name(), "partnerId", partner.id(),
-                "money", new Messages.Trusted(money(d, ledger.commissionOf(d.id()).orElse(null), ledger.nextRate(d.partnerId()), lang)),
+                "money", new Messages.Trusted(money(d, commission, next, lang)),
                 "submitted", formats.dateTime(d.submittedAt(), lang),
-                "history", new Messages.Trusted(history(d.id(), lang))));
+                "history", new Messages.Trusted(history(history, lang))));
         return Reply.Text.of(body).withButtons(managerButtons(d, chatId, lang));
     }
 
@@ -134,9 +147,9 @@ class DealCards {
                 "status", status(d.status(), lang)))).withButtons(rows(all, 2));
     }
 
-    private String history(long dealId, String lang) {
+    private String history(List<HistoryEntry> entries, String lang) {
         StringBuilder out = new StringBuilder();
-        for (HistoryEntry h : store.history(dealId)) {
+        for (HistoryEntry h : entries) {
             String note = h.comment() == null ? "" : messages.text(lang, "deal.card.history-comment", Map.of("comment", h.comment()));
             Messages.Trusted amount = new Messages.Trusted(h.amount() == null ? "" : " · " + Formats.money(h.amount(), h.currency(), lang));
             out.append(messages.text(lang, "deal.card.history-line", Map.of("at", formats.shortDateTime(h.at(), lang),

@@ -41,11 +41,24 @@ class DealStore {
                 .params(phone, Timestamp.from(since)).query(DealStore::view).list();
     }
 
-    long insert(long partnerId, String name, String phone, String product, String comment, String status) {
+    /** A deal just written, with its first history entry. */
+    record Inserted(DealView deal, HistoryEntry first) {
+    }
+
+    /** A new deal and its first history entry, in one statement. */
+    Inserted insert(long partnerId, String name, String phone, String product, String comment, String status,
+                    String source, long actorId, String actorName) {
         return jdbc.sql("""
-                        INSERT INTO deal (partner_id, client_name, client_phone, product, comment, status)
-                        VALUES (?, ?, ?, ?, ?, ?) RETURNING id""")
-                .params(partnerId, name, phone, product, comment, status).query(Long.class).single();
+                        WITH d AS (INSERT INTO deal (partner_id, client_name, client_phone, product, comment, status)
+                                   VALUES (?, ?, ?, ?, ?, ?) RETURNING *),
+                             h AS (INSERT INTO deal_history (deal_id, to_status, comment, source, actor_id, actor_name)
+                                   SELECT id, status, comment, ?, ?, ? FROM d
+                                   RETURNING id AS history_id, at AS history_at)
+                        SELECT * FROM d, h""")
+                .params(partnerId, name, phone, product, comment, status, source, actorId, actorName)
+                .query((rs, n) -> new Inserted(view(rs, n), new HistoryEntry(rs.getLong("history_id"), null, status, null,
+                        null, comment, source, actorId, actorName, rs.getTimestamp("history_at").toInstant())))
+                .single();
     }
 
     void update(long id, String status, BigDecimal amount, String currency, boolean statusChanged) {

@@ -223,13 +223,17 @@ public class Deals {
             throw new UserError("deal.duplicate");
         }
 
-        long id = store.insert(partner.id(), name, phone, product.id(), comment, pipeline.first());
-        store.history(id, null, pipeline.first(), null, null, comment, "partner", userId, partner.name());
-        DealView deal = store.find(id).orElseThrow();
-        for (long manager : partners.managersOf(partner.id())) {
-            notifier.queue(manager, cards.managerCard(deal, manager, "deal.manager.new-client"));
+        DealStore.Inserted inserted = store.insert(partner.id(), name, phone, product.id(), comment, pipeline.first(),
+                "partner", userId, partner.name());
+        DealView deal = inserted.deal();
+        List<Long> managers = partners.managersOf(partner.id());
+        if (!managers.isEmpty()) {
+            io.partnerka.money.Rate next = ledger.nextRate(partner.id());
+            for (long manager : managers) {
+                notifier.queue(manager, cards.newClientCard(deal, partner, inserted.first(), next, manager));
+            }
         }
-        events.publishEvent(new LeadSubmitted(id, partner.id(), partner.name(), name, phone, product.id(),
+        events.publishEvent(new LeadSubmitted(deal.id(), partner.id(), partner.name(), name, phone, product.id(),
                 catalog.title(product.id(), messages.defaultLanguage()), comment, deal.submittedAt()));
         return new Submission(deal, false);
     }

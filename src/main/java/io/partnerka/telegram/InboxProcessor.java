@@ -57,6 +57,8 @@ class InboxProcessor implements SmartLifecycle {
     private final TelegramProperties properties;
     private final TelegramMetrics metrics;
     private final ObjectProvider<EntityManager> entities;
+    /** The shared (transaction-bound) EntityManager, looked up once: a bean lookup an update cost CPU and JIT time. */
+    private volatile java.util.Optional<EntityManager> entityManager;
     /** chat id -> whether more work arrived while its worker was busy */
     private final Map<Long, Boolean> active = new ConcurrentHashMap<>();
     private ThreadPoolExecutor workers;
@@ -77,6 +79,12 @@ class InboxProcessor implements SmartLifecycle {
         this.identity = identity;
         this.tx = new TransactionTemplate(transactions);
         this.properties = properties;
+    }
+
+    private java.util.Optional<EntityManager> entityManager() {
+        java.util.Optional<EntityManager> known = entityManager;
+        if (known == null) entityManager = known = java.util.Optional.ofNullable(entities.getIfAvailable());
+        return known;
     }
 
     @Override
@@ -256,7 +264,7 @@ class InboxProcessor implements SmartLifecycle {
                         }
                         processed[c]++;
                         // the next update reads what the database says, not what an earlier one loaded
-                        entities.ifAvailable(em -> {
+                        entityManager().ifPresent(em -> {
                             em.flush();
                             em.clear();
                         });

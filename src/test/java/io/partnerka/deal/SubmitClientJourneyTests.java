@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 /** The partner submits a client: every wrong input on the way, the confirm screen with edit, duplicates, gates. */
 class SubmitClientJourneyTests extends DealsTestBase {
 
+    @org.springframework.beans.factory.annotation.Autowired DealCards cards;
+
     @Test
     void aPartnerSubmitsAClientInUnderAMinuteAndTheirManagerIsTold() {
         ChatTester maria = manager();
@@ -47,6 +49,9 @@ class SubmitClientJourneyTests extends DealsTestBase {
         assertThat(maria.lastText().buttons()).extracting(b -> b[0])
                 .contains("→ " + maria.text("deal.status.in_progress"), "→ " + maria.text("deal.status.paid"),
                         "→ " + maria.text("deal.status.lost"));
+        // the card is written from what the submission knows, without reading the deal back: it reads exactly as the
+        // card made from the database does (the history line, no commission yet, the partner's rate)
+        assertThat(maria.lastText().text()).isEqualTo(cards.managerCard(deal, MANAGER, "deal.manager.new-client").text());
         // the personal manager only: the other manager was not bothered
         assertThat(jdbc.sql("SELECT count(*) FROM outbox WHERE chat_id = ? AND payload::text LIKE ?")
                 .params(OTHER_MANAGER, "%Иван Сидоров-Петров%").query(Integer.class).single()).isZero();
