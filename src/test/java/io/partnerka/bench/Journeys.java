@@ -90,6 +90,8 @@ final class Journeys implements BotApiServer.Listener {
     private final AtomicInteger messageIds = new AtomicInteger(1);
     private final int paidEvery;
     final AtomicInteger updatesSent = new AtomicInteger();
+    /** Updates whose answer arrived (the first message of the bot in the chat after the update that is not a card). */
+    final AtomicInteger updatesAnswered = new AtomicInteger();
     final AtomicInteger journeysDone = new AtomicInteger();
     final AtomicInteger paysQueued = new AtomicInteger();
     final AtomicInteger paysDone = new AtomicInteger();
@@ -160,6 +162,7 @@ final class Journeys implements BotApiServer.Listener {
             boolean card = manager && text.contains(CARD_MARK);
             if (pendingSince != 0 && !card) {
                 latencies.add(call.nanos() - pendingSince);
+                updatesAnswered.incrementAndGet();
                 pendingSince = 0;
             }
             if (replySince != 0 && !card && !call.method().equals("answercallbackquery")) {
